@@ -1,0 +1,222 @@
+"""The graded calls of every exercise: inputs and options, without expected outputs.
+
+``build_suite("public" | "hidden", seed)`` returns cases whose ``returns`` are still empty
+(except contract cases, which expect an exception); ``autograder.oracle`` fills them in
+with TensorFlow. Hidden cases are more numerous and use other seeds than the public ones,
+and are designed so that subtle mistakes show: mostly ``B >= 2``, ``T >= 3``, ``D != U``,
+a bias, and every option of the contract. Each hidden case is worth one point:
+one_hot 10, embedding 15, simple_rnn 25, lstm 30, bidirectional 20.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+
+import numpy as np
+
+from autograder.casefile import Case, Layer
+from autograder.catalog import EXERCISES
+
+SUITES = ("public", "hidden")
+SEEDS = {"public": 2023, "hidden": 7}
+GATES = {"simple_rnn": 1, "lstm": 4}
+
+# (B, T, D, U) shapes cycled through by the recurrent cases; the first ones catch most.
+HIDDEN_SHAPES = [(3, 5, 4, 6), (2, 4, 5, 3), (4, 3, 2, 5), (2, 6, 3, 2), (3, 4, 6, 4)]
+PUBLIC_SHAPES = [(2, 4, 3, 5), (1, 3, 2, 4)]
+
+
+class Builder:
+    """Draws reproducible inputs and collects the cases of one exercise."""
+
+    def __init__(self, exercise: str, rng: np.random.Generator) -> None:
+        self.exercise = exercise
+        self.rng = rng
+        self.cases: list[Case] = []
+
+    def add(self, name: str, function: str, *args, raises: str | None = None, **kwargs) -> None:
+        source = "contract" if raises else "keras"
+        self.cases.append(
+            Case(
+                name=f"{self.exercise}/{name}",
+                exercise=self.exercise,
+                function=function,
+                args=args,
+                kwargs=kwargs,
+                raises=raises,
+                source=source,
+            )
+        )
+
+    def normal(self, *shape: int, scale: float = 1.0, dtype: type = np.float64) -> np.ndarray:
+        return (scale * self.rng.standard_normal(shape)).astype(dtype)
+
+    def ids(self, vocab: int, *shape: int, dtype: type = np.int64) -> np.ndarray:
+        return self.rng.integers(0, vocab, size=shape).astype(dtype)
+
+    def weights(self, layer: str, D: int, U: int, bias: bool = True) -> tuple:
+        """``(kernel (D, kU), recurrent_kernel (U, kU)[, bias (kU,)])`` at Keras-like scale."""
+        k = GATES[layer]
+        kernel = self.normal(D, k * U, scale=0.5)
+        recurrent = self.normal(U, k * U, scale=0.5)
+        return (kernel, recurrent, self.normal(k * U, scale=0.5)) if bias else (kernel, recurrent)
+
+
+def _one_hot(b: Builder, suite: str) -> None:
+    b.add("ids_1d_in_range", "one_hot", b.ids(5, 6), 5)
+    b.add("ids_2d_out_of_range", "one_hot", np.array([[0, 3, -1], [7, 2, -4]]), 4)
+    b.add("scalar_id", "one_hot", np.array(2), 3)
+    b.add("float_ids_raise", "one_hot", np.array([0.0, 1.0]), 3, raises="TypeError")
+    if suite == "public":
+        return
+    b.add("ids_3d_uint8", "one_hot", b.ids(6, 2, 3, 2, dtype=np.uint8), 6)
+    b.add("empty_ids", "one_hot", np.zeros(0, int), 4)
+    b.add("depth_1", "one_hot", np.array([0, 1, 0, -1], dtype=np.int32), 1)
+    b.add("ids_equal_depth", "one_hot", np.array([[4, 4], [3, 0]], dtype=np.int16), 4)
+    b.add("bool_ids_raise", "one_hot", np.array([True, False]), 2, raises="TypeError")
+    b.add("depth_0_raises", "one_hot", np.array([0, 1]), 0, raises="ValueError")
+
+
+def _embedding(b: Builder, suite: str) -> None:
+    b.add("lookup_2d", "embedding_lookup", b.ids(7, 3, 5), b.normal(7, 4))
+    b.add("matmul_2d", "embedding_matmul", b.ids(6, 2, 4), b.normal(6, 3))
+    b.add("lookup_negative_id_raises", "embedding_lookup", np.array([[1, -1]]), b.normal(4, 2),
+          raises="IndexError")
+    zero_rows = b.normal(3, 4, 5)
+    zero_rows[0, 1] = 0.0
+    zero_rows[2, 3] = 0.0
+    b.add("cosine_with_zero_vectors", "cosine_similarity", zero_rows, b.normal(3, 4, 5))
+    if suite == "public":
+        return
+    b.add("lookup_course_example", "embedding_lookup", np.array([[2, 3, 0, 1, 4]]),
+          b.normal(5, 100, scale=0.05))
+    b.add("lookup_1d_float32", "embedding_lookup", b.ids(9, 8), b.normal(9, 6, dtype=np.float32))
+    b.add("lookup_3d", "embedding_lookup", b.ids(5, 2, 3, 4), b.normal(5, 3))
+    b.add("lookup_id_equal_vocab_raises", "embedding_lookup", np.array([0, 5]), b.normal(5, 2),
+          raises="IndexError")
+    b.add("matmul_3d", "embedding_matmul", b.ids(8, 2, 2, 3), b.normal(8, 5))
+    b.add("matmul_1d_float32", "embedding_matmul", b.ids(4, 6), b.normal(4, 3, dtype=np.float32))
+    b.add("matmul_negative_id_raises", "embedding_matmul", np.array([3, -2]), b.normal(4, 3),
+          raises="IndexError")
+    b.add("matmul_id_equal_vocab_raises", "embedding_matmul", np.array([[6]]), b.normal(6, 2),
+          raises="IndexError")
+    b.add("cosine_1d", "cosine_similarity", b.normal(7), b.normal(7))
+    b.add("cosine_2d", "cosine_similarity", b.normal(4, 6), b.normal(4, 6))
+    both_zero = np.zeros((2, 3))
+    both_zero[1] = b.normal(3)
+    b.add("cosine_both_zero", "cosine_similarity", both_zero, np.zeros((2, 3)))
+
+
+def _option_grid() -> Iterator[dict]:
+    """Every combination of the four boolean options of ``simple_rnn`` and ``lstm``."""
+    names = ("return_sequences", "return_state", "go_backwards", "initial_state")
+    for values in itertools.product((False, True), repeat=len(names)):
+        yield dict(zip(names, values))
+
+
+def _initial_state(b: Builder, layer: str, B: int, U: int) -> np.ndarray | tuple:
+    state = b.normal(B, U, scale=0.5)
+    return state if layer == "simple_rnn" else (state, b.normal(B, U, scale=0.5))
+
+
+def _recurrent(b: Builder, suite: str, layer: str) -> None:
+    """Whole-sequence cases of ``simple_rnn`` or ``lstm``: every option combination."""
+    shapes = PUBLIC_SHAPES if suite == "public" else HIDDEN_SHAPES
+    grid = list(_option_grid())
+    if suite == "public":
+        grid = [grid[0], grid[8], grid[4], grid[2], grid[1]]  # plain, each option alone
+    for n, options in enumerate(grid):
+        B, T, D, U = shapes[n % len(shapes)]
+        kwargs = {key: value for key, value in options.items() if key != "initial_state"}
+        kwargs = {key: value for key, value in kwargs.items() if value}
+        if options["initial_state"]:
+            kwargs["initial_state"] = _initial_state(b, layer, B, U)
+        name = "_".join(key for key, value in options.items() if value) or "last_output"
+        b.add(name, layer, b.normal(B, T, D), *b.weights(layer, D, U), **kwargs)
+    if suite == "public":
+        return
+    B, T, D, U = HIDDEN_SHAPES[0]
+    b.add("no_bias_sequences", layer, b.normal(B, T, D), *b.weights(layer, D, U, bias=False),
+          return_sequences=True)
+    b.add("batch_1_step_1", layer, b.normal(1, 1, 3), *b.weights(layer, 3, 2),
+          return_sequences=True, return_state=True)
+    b.add("float32_inputs", layer, b.normal(B, T, D, dtype=np.float32),
+          *(w.astype(np.float32) for w in b.weights(layer, D, U)), return_sequences=True)
+    b.add("long_sequence", layer, b.normal(2, 40, 3), *b.weights(layer, 3, 4), go_backwards=True)
+
+
+def _simple_rnn(b: Builder, suite: str) -> None:
+    B, T, D, U = HIDDEN_SHAPES[0]
+    b.add("step_bias", "simple_rnn_step", b.normal(B, D), b.normal(B, U), *b.weights("simple_rnn", D, U))
+    if suite == "hidden":
+        b.add("step_no_bias", "simple_rnn_step", b.normal(B, D), b.normal(B, U),
+              *b.weights("simple_rnn", D, U, bias=False))
+        b.add("step_batch_1", "simple_rnn_step", b.normal(1, 2), b.normal(1, 5),
+              *b.weights("simple_rnn", 2, 5))
+        b.add("step_saturating", "simple_rnn_step", b.normal(B, D, scale=3.0), b.normal(B, U),
+              *b.weights("simple_rnn", D, U))
+        b.add("step_float32", "simple_rnn_step", b.normal(2, 3, dtype=np.float32),
+              b.normal(2, 4, dtype=np.float32),
+              *(w.astype(np.float32) for w in b.weights("simple_rnn", 3, 4)))
+    _recurrent(b, suite, "simple_rnn")
+
+
+def _lstm(b: Builder, suite: str) -> None:
+    B, T, D, U = HIDDEN_SHAPES[0]
+    b.add("sigmoid_large_values", "sigmoid", np.array([-800.0, -30.0, -1.0, 0.0, 2.5, 40.0, 900.0]))
+    b.add("gates_bias", "lstm_gates", b.normal(B, D), b.normal(B, U), *b.weights("lstm", D, U))
+    b.add("step_bias", "lstm_step", b.normal(B, D), b.normal(B, U), b.normal(B, U),
+          *b.weights("lstm", D, U))
+    if suite == "hidden":
+        b.add("sigmoid_2d", "sigmoid", b.normal(3, 4, scale=3.0))
+        b.add("gates_no_bias", "lstm_gates", b.normal(2, 5), b.normal(2, 3),
+              *b.weights("lstm", 5, 3, bias=False))
+        b.add("gates_batch_1", "lstm_gates", b.normal(1, 2), b.normal(1, 4), *b.weights("lstm", 2, 4))
+        b.add("step_no_bias", "lstm_step", b.normal(2, 5), b.normal(2, 3), b.normal(2, 3),
+              *b.weights("lstm", 5, 3, bias=False))
+        b.add("step_large_cell", "lstm_step", b.normal(B, D), b.normal(B, U),
+              b.normal(B, U, scale=4.0), *b.weights("lstm", D, U))
+        b.add("step_batch_1", "lstm_step", b.normal(1, 3), b.normal(1, 2), b.normal(1, 2),
+              *b.weights("lstm", 3, 2))
+        b.add("step_float32", "lstm_step", b.normal(2, 3, dtype=np.float32),
+              b.normal(2, 4, dtype=np.float32), b.normal(2, 4, dtype=np.float32),
+              *(w.astype(np.float32) for w in b.weights("lstm", 3, 4)))
+    _recurrent(b, suite, "lstm")
+
+
+def _bidirectional(b: Builder, suite: str) -> None:
+    modes = ("concat", "sum", "ave", "mul", None)
+    plans = [(layer, mode, seq) for layer in GATES for seq in (True, False) for mode in modes]
+    plans.remove(("simple_rnn", "mul", False))  # 19 plans and the error case: 20 points
+    if suite == "public":
+        plans = [("simple_rnn", "concat", True), ("lstm", "sum", False), ("simple_rnn", None, True)]
+    for n, (layer, mode, seq) in enumerate(plans):
+        B, T, D, U = (HIDDEN_SHAPES if suite == "hidden" else PUBLIC_SHAPES)[n % 2]
+        bias = n % 7 != 3
+        name = f"{layer}_{mode}_{'sequences' if seq else 'last'}{'' if bias else '_no_bias'}"
+        b.add(name, "bidirectional", b.normal(B, T, D), Layer(layer),
+              b.weights(layer, D, U, bias), b.weights(layer, D, U, bias),
+              merge_mode=mode, return_sequences=seq)
+    b.add("unknown_merge_mode_raises", "bidirectional", b.normal(2, 3, 2), Layer("simple_rnn"),
+          b.weights("simple_rnn", 2, 3), b.weights("simple_rnn", 2, 3), merge_mode="max",
+          raises="ValueError")
+
+
+BUILDERS: dict[str, Callable[[Builder, str], None]] = {
+    "one_hot": _one_hot,
+    "embedding": _embedding,
+    "simple_rnn": _simple_rnn,
+    "lstm": _lstm,
+    "bidirectional": _bidirectional,
+}
+
+
+def build_suite(suite: str, exercise: str, seed: int | None = None) -> list[Case]:
+    """The cases of one exercise in one suite, inputs drawn from ``seed``."""
+    if suite not in SUITES:
+        raise ValueError(f"suite must be one of {SUITES}, got {suite!r}")
+    base = SEEDS[suite] if seed is None else seed
+    builder = Builder(exercise, np.random.default_rng([base, EXERCISES.index(exercise)]))
+    BUILDERS[exercise](builder, suite)
+    return builder.cases

@@ -1,0 +1,113 @@
+"""Generate ``student_template/`` from ``solutions/``, ``exercises/`` and the public fixtures.
+
+Every function body between ``# BEGIN SOLUTION`` and ``# END SOLUTION`` becomes a
+``raise NotImplementedError`` that names the exercise and the function; signatures and
+docstrings stay, so the stub is the specification. The committed template must equal a
+fresh generation: :func:`stale_files` says where it does not.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from autograder import casefile
+from autograder.catalog import EXERCISES, TITLES, folder, number
+from autograder.references import DATA, fixture_path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLUTIONS = ROOT / "solutions" / "rnnlab"
+EXERCISE_DOCS = ROOT / "exercises"
+TEMPLATE = ROOT / "student_template"
+
+BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
+DEF = re.compile(r"^\s*def (\w+)\(")
+
+REQUIREMENTS = "numpy>=1.24\npytest>=7.0\n"
+PYTEST_INI = """[pytest]
+testpaths = tests
+markers =
+{markers}
+"""
+GITIGNORE = ".venv/\n__pycache__/\n*.pyc\n.pytest_cache/\n.ipynb_checkpoints/\n"
+
+
+def stub_source(source: str, exercise: str) -> str:
+    """A solution module with every marked solution replaced by a ``NotImplementedError``."""
+    lines, out = source.splitlines(), []
+    function, inside = None, False
+    for line in lines:
+        stripped = line.strip()
+        match = DEF.match(line)
+        if match and not inside:
+            function = match.group(1)
+        if stripped == BEGIN:
+            if inside or function is None:
+                raise ValueError(f"{exercise}: misplaced {BEGIN}")
+            inside = True
+            indent = line[: len(line) - len(line.lstrip())]
+            message = f"Exercise {number(exercise)} ({exercise}): implement {function}"
+            out.append(f'{indent}raise NotImplementedError("{message}")')
+        elif stripped == END:
+            if not inside:
+                raise ValueError(f"{exercise}: {END} without {BEGIN}")
+            inside = False
+        elif not inside:
+            out.append(line)
+    if inside:
+        raise ValueError(f"{exercise}: {BEGIN} without {END}")
+    return "\n".join(out) + "\n"
+
+
+def render(fixtures: Path = DATA) -> dict[str, bytes]:
+    """Every file of the template, by path relative to its root."""
+    files: dict[str, bytes] = {
+        "README.md": (EXERCISE_DOCS / "README.md").read_bytes(),
+        "requirements.txt": REQUIREMENTS.encode(),
+        ".gitignore": GITIGNORE.encode(),
+        "rnnlab/__init__.py": (SOLUTIONS / "__init__.py").read_bytes(),
+        "tests/casefile.py": Path(casefile.__file__).read_bytes(),
+    }
+    markers = "\n".join(f"    {name}: exercise {number(name)}, {TITLES[name]}" for name in EXERCISES)
+    files["pytest.ini"] = PYTEST_INI.format(markers=markers).encode()
+    for path in sorted((EXERCISE_DOCS / "tests").glob("*.py")):
+        files[f"tests/{path.name}"] = path.read_bytes()
+    for exercise in EXERCISES:
+        source = (SOLUTIONS / f"{exercise}.py").read_text()
+        files[f"rnnlab/{exercise}.py"] = stub_source(source, exercise).encode()
+        for path in sorted((EXERCISE_DOCS / folder(exercise)).iterdir()):
+            if path.is_file():
+                files[f"exercises/{folder(exercise)}/{path.name}"] = path.read_bytes()
+        fixture = fixture_path("public", exercise, fixtures)
+        files[f"tests/fixtures/{exercise}.npz"] = fixture.read_bytes()
+    return files
+
+
+def write(destination: Path = TEMPLATE) -> int:
+    """Replace ``destination`` with a fresh template; returns the number of files."""
+    files = render()
+    if destination.exists():
+        shutil.rmtree(destination)
+    for relative, content in files.items():
+        path = destination / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    return len(files)
+
+
+def stale_files(destination: Path = TEMPLATE) -> list[str]:
+    """Paths where ``destination`` differs from a fresh generation (missing, extra, changed)."""
+    files = render()
+    present = {
+        str(path.relative_to(destination))
+        for path in destination.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts and ".pytest_cache" not in path.parts
+    } if destination.exists() else set()
+    stale = [name for name in files if name not in present]
+    stale += [name for name in present if name not in files]
+    stale += [
+        name for name in files
+        if name in present and (destination / name).read_bytes() != files[name]
+    ]
+    return sorted(stale)
