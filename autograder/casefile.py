@@ -131,7 +131,7 @@ def _unpack_call(data: dict, arrays: Any) -> tuple[tuple, dict, list[np.ndarray]
     return args, kwargs, returns
 
 
-def dump_cases(cases: list[Case], meta: dict[str, Any]) -> bytes:
+def dump_cases(cases: list[Case], meta: dict[str, Any], compress: bool = True) -> bytes:
     """Serialize cases (and free-form ``meta``, such as library versions) to npz bytes."""
     packer = _Packer()
     entries = []
@@ -153,7 +153,8 @@ def dump_cases(cases: list[Case], meta: dict[str, Any]) -> bytes:
         entries.append(entry)
     manifest = {"format": FORMAT_VERSION, "meta": meta, "cases": entries}
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, manifest=np.array(json.dumps(manifest)), **packer.arrays)
+    save = np.savez_compressed if compress else np.savez
+    save(buffer, manifest=np.array(json.dumps(manifest)), **packer.arrays)
     return buffer.getvalue()
 
 
@@ -309,12 +310,12 @@ def as_outputs(result: Any, single: bool) -> list[np.ndarray] | str:
     arrays = []
     for item in items:
         try:
-            array = np.array(item, copy=True)
+            array = np.array(item, copy=True, order="C")
         except Exception as error:  # a result that refuses to become an array
             return f"the result cannot be turned into an array ({type(error).__name__})"
         if array.dtype.kind not in "biuf":
             return f"expected numbers, got an array of dtype {array.dtype}"
-        arrays.append(np.ascontiguousarray(array))
+        arrays.append(array)
     return arrays
 
 
@@ -375,3 +376,61 @@ def changed_inputs(case: Case, after: list[np.ndarray]) -> list[str]:
     if len(before) != len(after) or changed:
         return ["the function modified its input arrays (inputs must stay unchanged)"]
     return []
+
+
+# --- messages between the grader and its workers ----------------------------------------
+
+MAX_MESSAGE = 256 * 1024 * 1024
+
+
+def send_message(sock: Any, payload: bytes) -> None:
+    """Send ``payload`` framed by its length (8 bytes, big-endian)."""
+    sock.sendall(len(payload).to_bytes(8, "big") + payload)
+
+
+def receive_message(sock: Any) -> bytes | None:
+    """One framed message, or None when the other side has closed."""
+    header = _receive_exactly(sock, 8)
+    if header is None:
+        return None
+    size = int.from_bytes(header, "big")
+    if size > MAX_MESSAGE:
+        raise ValueError(f"message of {size} bytes is too large")
+    return _receive_exactly(sock, size)
+
+
+def _receive_exactly(sock: Any, size: int) -> bytes | None:
+    chunks, left = [], size
+    while left:
+        chunk = sock.recv(min(left, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def pack_report(report: dict[str, Any], arrays: list[np.ndarray]) -> bytes:
+    """A JSON report followed by raw numeric arrays (dtype and shape in the header)."""
+    header = dict(report, arrays=[[a.dtype.str, list(a.shape)] for a in arrays])
+    encoded = json.dumps(header).encode()
+    body = b"".join(np.ascontiguousarray(a).tobytes() for a in arrays)
+    return len(encoded).to_bytes(8, "big") + encoded + body
+
+
+def unpack_report(payload: bytes) -> tuple[dict[str, Any], list[np.ndarray]]:
+    """Inverse of :func:`pack_report`; only plain numeric dtypes are accepted."""
+    size = int.from_bytes(payload[:8], "big")
+    report = json.loads(payload[8 : 8 + size])
+    offset, arrays = 8 + size, []
+    for dtype_text, shape in report.pop("arrays"):
+        dtype = np.dtype(dtype_text)
+        if dtype.kind not in "biuf" or dtype.hasobject:
+            raise ValueError(f"refused array dtype {dtype}")
+        count = int(np.prod(shape, dtype=np.int64))
+        end = offset + count * dtype.itemsize
+        if count < 0 or end > len(payload):
+            raise ValueError("truncated array data")
+        arrays.append(np.frombuffer(payload[offset:end], dtype=dtype).reshape(shape).copy())
+        offset = end
+    return report, arrays

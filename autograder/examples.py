@@ -1,0 +1,232 @@
+"""The course notes' running example, computed by Keras, for the notebooks.
+
+Every exercise's notebook replays the notes' example: the sentence "What time is it ?"
+with the dictionary ``{"is": 0, "it": 1, "What": 2, "time": 3, "?": 4}``, the ids
+``[[2 3 0 1 4]]``, ``Embedding(5, 100)``, ``SimpleRNN(64)``, ``LSTM(64)`` and
+``Bidirectional(SimpleRNN(64))``, all with ``use_bias=False`` as in the notes. Students
+have no TensorFlow, so :func:`generate` stores, per exercise, the ids, the weights and the
+outputs Keras gave in ``exercises/NN_name/example.npz``; a notebook reads that file when
+it cannot import Keras, and recomputes and compares when it can.
+
+The weights are drawn once with NumPy from :data:`SEED` (embedding rows ``N(0, 1)``, like
+trained word vectors; kernels Glorot-uniform and recurrent kernels orthogonal, as Keras
+initialises them), rounded to multiples of :data:`GRID` so that float32 holds them exactly
+and each file stays under 100 KB, and loaded into the layers with ``set_weights``. The
+layers run in float64 with TF32 off, so any correct implementation, float32 or float64,
+matches the stored outputs within the graded tolerance.
+
+``python -m autograder.examples [DEST]`` rewrites the files (under ``exercises/`` by
+default; then run ``python -m autograder template``). Needs TensorFlow.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from autograder.catalog import EXERCISES, folder
+
+ROOT = Path(__file__).resolve().parent.parent
+EXERCISE_DOCS = ROOT / "exercises"
+FILENAME = "example.npz"
+
+SENTENCE = "What time is it ?"
+VOCAB = {"is": 0, "it": 1, "What": 2, "time": 3, "?": 4}
+EMBEDDING_SIZE = 100  # E: output_dim of the notes' Embedding
+UNITS = 64  # U: units of the notes' SimpleRNN and LSTM
+SEED = 20230630  # the date of the first note
+GRID = 2.0**-12  # weights are multiples of this: exact in float32, and they compress well
+FRESH_TOLERANCE = 1e-9  # stored outputs vs a fresh float64 computation
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so the same arrays give the same bytes
+
+
+def token_ids() -> np.ndarray:
+    """The ids of the sentence, as a batch of one: ``[[2 3 0 1 4]]``, shape ``(1, 5)``."""
+    return np.array([[VOCAB[word] for word in SENTENCE.split()]])
+
+
+def _on_grid(values: np.ndarray) -> np.ndarray:
+    return (np.round(values / GRID) * GRID).astype(np.float32)
+
+
+def _glorot_uniform(rng: np.random.Generator, rows: int, cols: int) -> np.ndarray:
+    limit = np.sqrt(6.0 / (rows + cols))
+    return _on_grid(rng.uniform(-limit, limit, size=(rows, cols)))
+
+
+def _orthogonal(rng: np.random.Generator, rows: int, cols: int) -> np.ndarray:
+    """Orthonormal rows or columns, the way Keras's ``Orthogonal`` initializer makes them."""
+    q, r = np.linalg.qr(rng.normal(size=(max(rows, cols), min(rows, cols))))
+    q = q * np.sign(np.diag(r))
+    return _on_grid(q.T if rows < cols else q)
+
+
+def draw_weights(seed: int = SEED) -> dict[str, list[np.ndarray]]:
+    """The example's weights, in ``layer.get_weights()`` order, as float32 arrays."""
+    rng = np.random.default_rng(seed)
+    V, E, U = len(VOCAB), EMBEDDING_SIZE, UNITS
+    embeddings = [_on_grid(rng.normal(size=(V, E)))]
+
+    def recurrent(k: int) -> list[np.ndarray]:
+        return [_glorot_uniform(rng, E, k * U), _orthogonal(rng, U, k * U)]
+
+    return {
+        "embedding": embeddings,
+        "simple_rnn": recurrent(1),
+        "lstm": recurrent(4),
+        "bidirectional": recurrent(1) + recurrent(1),  # forward, then backward
+    }
+
+
+def _import_keras() -> Any:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import keras
+    import tensorflow as tf
+
+    tf.config.experimental.enable_tensor_float_32_execution(False)
+    return tf, keras
+
+
+def _run(layer: Any, inputs: np.ndarray, weights: list[np.ndarray]) -> Any:
+    """Build ``layer`` on ``inputs``, load ``weights`` and call it again."""
+    layer(inputs)
+    layer.set_weights(weights)
+    outputs = layer(inputs)
+    if isinstance(outputs, (list, tuple)):
+        return [np.asarray(output) for output in outputs]
+    return np.asarray(outputs)
+
+
+def compute(seed: int = SEED) -> dict[str, dict[str, np.ndarray]]:
+    """The arrays of every exercise's ``example.npz`` (imports TensorFlow)."""
+    tf, keras = _import_keras()
+    layers = keras.layers
+    weights = draw_weights(seed)
+    ids = token_ids()
+    words = np.array(SENTENCE.split())
+    V, E, U = len(VOCAB), EMBEDDING_SIZE, UNITS
+    meta = np.array(f"tensorflow {tf.__version__}, keras {keras.__version__}, "
+                    f"float64 layers, TF32 off, seed {seed}")
+    common = {"meta": meta, "words": words, "ids": ids}
+
+    emb_out = _run(layers.Embedding(input_dim=V, output_dim=E, dtype="float64"), ids,
+                   weights["embedding"])
+    embedded = {**common, "embeddings": weights["embedding"][0], "emb_out": emb_out}
+
+    def recurrent(make: Any, name: str) -> tuple[Any, Any]:
+        sequences = _run(make(return_sequences=True, return_state=True), emb_out, weights[name])
+        final = _run(make(return_sequences=False), emb_out, weights[name])
+        return sequences, final
+
+    def simple_rnn(**options: Any) -> Any:
+        return layers.SimpleRNN(units=U, use_bias=False, dtype="float64", **options)
+
+    def lstm(**options: Any) -> Any:
+        return layers.LSTM(units=U, use_bias=False, dtype="float64", **options)
+
+    def bidirectional(return_sequences: bool) -> Any:
+        return layers.Bidirectional(simple_rnn(return_sequences=return_sequences),
+                                    dtype="float64")
+
+    (rnn_seq, rnn_state), rnn_fin = recurrent(simple_rnn, "simple_rnn")
+    (lstm_seq, lstm_h, lstm_c), lstm_fin = recurrent(lstm, "lstm")
+    bi_seq = _run(bidirectional(True), emb_out, weights["bidirectional"])
+    bi_fin = _run(bidirectional(False), emb_out, weights["bidirectional"])
+    kernels = ("kernel", "recurrent_kernel")
+    bi_names = [f"{half}_{name}" for half in ("forward", "backward") for name in kernels]
+    return {
+        "one_hot": {**common, "one_hot": np.asarray(keras.ops.one_hot(ids, V))},
+        "embedding": embedded,
+        "simple_rnn": {
+            **embedded, **dict(zip(kernels, weights["simple_rnn"], strict=True)),
+            "seq_out": rnn_seq, "fin_out": rnn_fin, "state": rnn_state,
+        },
+        "lstm": {
+            **embedded, **dict(zip(kernels, weights["lstm"], strict=True)),
+            "seq_out": lstm_seq, "fin_out": lstm_fin, "h": lstm_h, "c": lstm_c,
+        },
+        "bidirectional": {
+            **embedded, **dict(zip(bi_names, weights["bidirectional"], strict=True)),
+            "seq_out": bi_seq, "fin_out": bi_fin,
+        },
+    }
+
+
+def dump(arrays: dict[str, np.ndarray]) -> bytes:
+    """``.npz`` bytes (compressed, no pickles) that depend only on the arrays."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, array in arrays.items():
+            member = io.BytesIO()
+            np.lib.format.write_array(member, np.asarray(array), allow_pickle=False)
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, member.getvalue())
+    return buffer.getvalue()
+
+
+def load(path: Path) -> dict[str, np.ndarray]:
+    """The arrays of one ``example.npz``."""
+    with np.load(path, allow_pickle=False) as npz:
+        return {key: npz[key] for key in npz.files}
+
+
+def example_path(exercise: str, root: Path = EXERCISE_DOCS) -> Path:
+    """``root/NN_name/example.npz``."""
+    return root / folder(exercise) / FILENAME
+
+
+def generate(dest_root: Path = EXERCISE_DOCS, seed: int = SEED) -> list[Path]:
+    """Write ``dest_root/NN_name/example.npz`` for every exercise; returns the paths."""
+    computed, written = compute(seed), []
+    for exercise in EXERCISES:
+        arrays = computed[exercise]
+        path = example_path(exercise, Path(dest_root))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(dump(arrays))
+        written.append(path)
+    return written
+
+
+def differences(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> list[str]:
+    """Where two examples disagree: keys, shapes, dtypes, or values beyond 1e-9.
+
+    ``meta`` (library versions) is not compared.
+    """
+    problems = [f"{key}: only in one file" for key in sorted(set(a) ^ set(b)) if key != "meta"]
+    for key in sorted(set(a) & set(b) - {"meta"}):
+        x, y = a[key], b[key]
+        if x.shape != y.shape or x.dtype != y.dtype:
+            problems.append(f"{key}: {x.shape} {x.dtype} vs {y.shape} {y.dtype}")
+        elif x.dtype.kind in "fc":
+            error = float(np.max(np.abs(x - y), initial=0.0))
+            if error > FRESH_TOLERANCE:
+                problems.append(f"{key}: max |difference| {error:.3g}")
+        elif not np.array_equal(x, y):
+            problems.append(f"{key}: values differ")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m autograder.examples [DEST]``: regenerate the example files."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) > 1 or any(arg.startswith("-") for arg in args):
+        print("usage: python -m autograder.examples [DEST]  (default: exercises/)",
+              file=sys.stderr)
+        return 2
+    dest = Path(args[0]) if args else EXERCISE_DOCS
+    for path in generate(dest):
+        print(f"{path}: {path.stat().st_size / 1024:.0f} KB")
+    if dest == EXERCISE_DOCS:
+        print("now run `python -m autograder template` to copy them into the template")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

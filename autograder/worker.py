@@ -1,0 +1,133 @@
+"""The untrusted side: a fork server that runs student functions on cases it is sent.
+
+Started by :mod:`autograder.runner` as ``python -I -S worker.py SITE_DIR CONTROL_FD`` from
+a private folder holding only this file, ``casefile.py`` and ``sandbox.py``: the grader's
+package, its hidden fixtures and its case definitions are on no path this process knows.
+
+The server imports NumPy once, then for every request ``{"exercise", "submission", ...}``
+on the control socket it receives a fresh socket, forks, and replies with the child's pid.
+The child starts a new session, limits itself (:mod:`sandbox`), imports the student's
+``rnnlab.<exercise>`` from the submission copy and reports how that went; it then receives
+the exercise's cases in one message (calls only: no names, no references) and answers one
+message per case: the results as raw numeric arrays (never pickled), or what went wrong.
+The grader waits for each answer with a time limit and kills the child's process group
+when it is exceeded.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import signal
+import socket
+import sys
+import time
+import traceback
+
+SITE_DIR = sys.argv[1]
+sys.path[:0] = [os.path.dirname(os.path.abspath(__file__))]  # -I leaves the script's folder out
+sys.path.append(SITE_DIR)
+
+import casefile  # noqa: E402
+import numpy as np  # noqa: E402
+import sandbox  # noqa: E402
+
+
+def where(error: BaseException, submission: str) -> str:
+    """``rnnlab/lstm.py, line 12, in lstm_step``: the deepest frame in the student's code."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith(submission)]
+    if not frames:
+        return ""
+    frame = frames[-1]
+    return f"{os.path.relpath(frame.filename, submission)}, line {frame.lineno}, in {frame.name}"
+
+
+def describe_error(error: BaseException, submission: str) -> dict:
+    return {
+        "type": type(error).__name__,
+        "message": str(error)[:300],
+        "where": where(error, submission),
+        "not_allowed": isinstance(error, sandbox.NotAllowed),
+    }
+
+
+def run_case(case: casefile.Case, module: object, submission: str) -> bytes:
+    """Call the student's function on one case; the results or the exception, packed."""
+    refused_before = len(sandbox.REFUSED)
+
+    def own_layer(name: str):
+        return getattr(importlib.import_module(f"rnnlab.{name}"), name)
+
+    trusted = case.replays.get("one_hot")
+    if trusted and hasattr(module, "one_hot"):
+        module.one_hot = casefile.Replay("one_hot", trusted, module.one_hot)
+    arrays: list = []
+    started = time.perf_counter()
+    try:
+        args, kwargs = casefile.call_arguments(case, own_layer)
+        result = getattr(module, case.function)(*args, **kwargs)
+        outputs = casefile.as_outputs(result, case.single)
+    except BaseException as error:  # student code may raise anything, SystemExit included
+        report = {"status": "raised", "error": describe_error(error, submission)}
+    else:
+        if isinstance(outputs, str):
+            report = {"status": "bad_output", "message": outputs}
+        else:
+            after = [np.array(a) for a in casefile.input_arrays([args, kwargs])]
+            report = {"status": "returned", "outputs": len(outputs)}
+            arrays = outputs + after
+    report["seconds"] = time.perf_counter() - started
+    report["refused"] = sandbox.REFUSED[refused_before:][:3]
+    return casefile.pack_report(report, arrays)
+
+
+def child(sock: socket.socket, request: dict) -> None:
+    """Serve the cases of one exercise over ``sock``; never returns."""
+    os.setsid()
+    submission = request["submission"]
+    log = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    os.chdir(submission)
+    sys.path[:0] = [submission]
+    sandbox.set_limits(request["memory_bytes"], request["cpu_seconds"], request["file_bytes"])
+    stdlib = os.path.dirname(os.__file__)
+    sandbox.install_audit_hook(submission, (stdlib, SITE_DIR, os.path.dirname(casefile.__file__)))
+    started = time.perf_counter()
+    try:
+        module = importlib.import_module(f"rnnlab.{request['exercise']}")
+        report = {"status": "imported"}
+    except BaseException as error:
+        module = None
+        report = {"status": "import_failed", "error": describe_error(error, submission)}
+    report["seconds"] = time.perf_counter() - started
+    casefile.send_message(sock, casefile.pack_report(report, []))
+    payload = casefile.receive_message(sock) if module is not None else None
+    for case in casefile.load_cases(payload)[1] if payload else []:
+        casefile.send_message(sock, run_case(case, module, submission))
+    os._exit(0)
+
+
+def serve(control: socket.socket) -> None:
+    """Fork one child per request until the grader closes the control socket."""
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
+    while True:
+        message, fds, _, _ = socket.recv_fds(control, 65536, 1)
+        if not message:
+            return
+        request = json.loads(message)
+        sock = socket.socket(fileno=fds[0])
+        pid = os.fork()
+        if pid == 0:
+            control.close()
+            try:
+                child(sock, request)
+            finally:
+                os._exit(70)
+        sock.close()
+        control.sendall(json.dumps({"pid": pid}).encode())
+
+
+if __name__ == "__main__":
+    serve(socket.socket(fileno=int(sys.argv[2])))
