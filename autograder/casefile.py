@@ -131,8 +131,7 @@ def _unpack_call(data: dict, arrays: Any) -> tuple[tuple, dict, list[np.ndarray]
     return args, kwargs, returns
 
 
-def dump_cases(cases: list[Case], meta: dict[str, Any], compress: bool = True) -> bytes:
-    """Serialize cases (and free-form ``meta``, such as library versions) to npz bytes."""
+def _manifest(cases: list[Case], meta: dict[str, Any]) -> tuple[dict, dict[str, np.ndarray]]:
     packer = _Packer()
     entries = []
     for case in cases:
@@ -151,10 +150,14 @@ def dump_cases(cases: list[Case], meta: dict[str, Any], compress: bool = True) -
             },
         )
         entries.append(entry)
-    manifest = {"format": FORMAT_VERSION, "meta": meta, "cases": entries}
+    return {"format": FORMAT_VERSION, "meta": meta, "cases": entries}, packer.arrays
+
+
+def dump_cases(cases: list[Case], meta: dict[str, Any]) -> bytes:
+    """Serialize cases (and free-form ``meta``, such as library versions) to npz bytes."""
+    manifest, arrays = _manifest(cases, meta)
     buffer = io.BytesIO()
-    save = np.savez_compressed if compress else np.savez
-    save(buffer, manifest=np.array(json.dumps(manifest)), **packer.arrays)
+    np.savez_compressed(buffer, manifest=np.array(json.dumps(manifest)), **arrays)
     return buffer.getvalue()
 
 
@@ -168,7 +171,22 @@ def load_cases(source: Path | bytes) -> tuple[dict[str, Any], list[Case]]:
     data = io.BytesIO(source) if isinstance(source, bytes) else source
     with np.load(data, allow_pickle=False) as npz:
         arrays = {key: npz[key] for key in npz.files}
-    manifest = json.loads(str(arrays.pop("manifest")))
+    return _read_manifest(json.loads(str(arrays.pop("manifest"))), arrays)
+
+
+def dump_wire(cases: list[Case]) -> bytes:
+    """Cases as one message for a worker: like :func:`dump_cases`, without zip overhead."""
+    manifest, arrays = _manifest(cases, {})
+    return pack_report({"manifest": manifest, "keys": list(arrays)}, list(arrays.values()))
+
+
+def load_wire(payload: bytes) -> list[Case]:
+    """Inverse of :func:`dump_wire`."""
+    report, arrays = unpack_report(payload)
+    return _read_manifest(report["manifest"], dict(zip(report["keys"], arrays)))[1]
+
+
+def _read_manifest(manifest: dict, arrays: dict[str, np.ndarray]) -> tuple[dict, list[Case]]:
     if manifest.get("format") != FORMAT_VERSION:
         raise ValueError(f"case file format {manifest.get('format')}, expected {FORMAT_VERSION}")
     cases = []
@@ -266,6 +284,16 @@ class Replay:
         return self._fallback(*args, **kwargs)
 
 
+def _lazy(layers: Callable[[str], Callable], name: str) -> Callable:
+    """The student's layer, imported only when it is first called."""
+
+    def layer(*args: Any, **kwargs: Any) -> Any:
+        return layers(name)(*args, **kwargs)
+
+    layer.__name__ = name
+    return layer
+
+
 def resolve(value: Any, layers: Callable[[str], Callable], replay: Replay | None) -> Any:
     """An argument as the student's function receives it: a fresh copy, layers resolved."""
     if isinstance(value, np.ndarray):
@@ -273,7 +301,7 @@ def resolve(value: Any, layers: Callable[[str], Callable], replay: Replay | None
     if isinstance(value, tuple):
         return tuple(resolve(item, layers, replay) for item in value)
     if isinstance(value, Layer):
-        return replay if replay is not None else layers(value.name)
+        return replay if replay is not None else _lazy(layers, value.name)
     return value
 
 
@@ -288,7 +316,7 @@ def call_arguments(
     replay = None
     if "layer" in case.replays:
         name = next(v.name for v in (*case.args, *case.kwargs.values()) if isinstance(v, Layer))
-        replay = Replay("layer", case.replays["layer"], lambda *a, **k: layers(name)(*a, **k))
+        replay = Replay("layer", case.replays["layer"], _lazy(layers, name))
     args = tuple(resolve(value, layers, replay) for value in case.args)
     kwargs = {key: resolve(value, layers, replay) for key, value in case.kwargs.items()}
     return args, kwargs

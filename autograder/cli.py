@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from autograder import template
+from autograder.runner import Limits, SubmissionError
 
 
 class UsageError(Exception):
@@ -44,9 +45,104 @@ def _fixtures(args: argparse.Namespace) -> int:
     return 0
 
 
+def _limits(args: argparse.Namespace) -> Limits:
+    if args.timeout <= 0:
+        raise UsageError(f"--timeout must be positive, got {args.timeout}")
+    return Limits(case_seconds=args.timeout)
+
+
+def _folder(path: Path, what: str) -> Path:
+    if not path.exists():
+        raise UsageError(f"{what} {path} does not exist")
+    if not path.is_dir():
+        raise UsageError(f"{what} {path} is not a folder")
+    return path
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from autograder import report
+    from autograder.grading import grade_one
+
+    submission = _folder(args.path, "submission")
+    try:
+        result = grade_one(submission, live=args.live, limits=_limits(args))
+    except SubmissionError as error:
+        raise UsageError(str(error)) from None
+    print(report.feedback(result) if args.verbose else report.table(result))
+    if args.results:
+        report.write_results(result, args.results)
+        print(f"results written to {args.results}")
+    if args.fail_under is not None and result.score < args.fail_under:
+        print(f"score {result.score:g} is under {args.fail_under:g}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from autograder.batch import run_batch
+
+    directory = _folder(args.directory, "directory")
+    if args.jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
+    records = run_batch(directory, args.out, jobs=args.jobs, feedback_dir=args.feedback,
+                        live=args.live, limits=_limits(args))
+    errors = sum(1 for record in records if record["error"])
+    print(f"{len(records)} submissions graded ({errors} could not be graded); "
+          f"gradebook: {args.out}")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from autograder import demo
+
+    return demo.main()
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from autograder import bench
+
+    if min(args.runs, args.submissions, args.jobs) < 1:
+        raise UsageError("--runs, --submissions and --jobs must be at least 1")
+    return bench.main(args.runs, args.submissions, args.jobs)
+
+
+def _grading_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--timeout", type=float, default=Limits.case_seconds,
+                         help="seconds allowed per case (default %(default)s)")
+    command.add_argument("--live", action="store_true",
+                         help="recompute references with TensorFlow on this machine first")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    command = commands.add_parser("grade", help="grade one submission (a folder with rnnlab/)")
+    command.add_argument("path", type=Path)
+    command.add_argument("--results", type=Path, help="write Gradescope's results.json here")
+    command.add_argument("--fail-under", type=float, metavar="SCORE",
+                         help="exit with status 1 when the score is under SCORE (for CI)")
+    command.add_argument("-v", "--verbose", action="store_true", help="list every case")
+    _grading_options(command)
+    command.set_defaults(run=_grade)
+
+    command = commands.add_parser("batch", help="grade every submission folder in a directory")
+    command.add_argument("directory", type=Path)
+    command.add_argument("--out", type=Path, required=True, help="the CSV gradebook to write")
+    command.add_argument("--jobs", type=int, default=1, help="submissions graded at once")
+    command.add_argument("--feedback", type=Path,
+                         help="per-student feedback folder (default: OUT-feedback beside OUT)")
+    _grading_options(command)
+    command.set_defaults(run=_batch)
+
+    command = commands.add_parser("demo", help="grade the bundled sample submissions")
+    command.set_defaults(run=_demo)
+
+    command = commands.add_parser("bench", help="measure grading speed")
+    command.add_argument("--runs", type=int, default=10)
+    command.add_argument("--submissions", type=int, default=50)
+    command.add_argument("--jobs", type=int, default=2)
+    command.set_defaults(run=_bench)
 
     command = commands.add_parser("template", help="generate student_template/ from solutions/")
     command.add_argument("--dest", type=Path, default=template.TEMPLATE)

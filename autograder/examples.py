@@ -118,6 +118,8 @@ def compute(seed: int = SEED) -> dict[str, dict[str, np.ndarray]]:
     emb_out = _run(layers.Embedding(input_dim=V, output_dim=E, dtype="float64"), ids,
                    weights["embedding"])
     embedded = {**common, "embeddings": weights["embedding"][0], "emb_out": emb_out}
+    rows = emb_out[0]  # every pair of the sentence's embeddings: (5, 1, E) against (1, 5, E)
+    cosine = -keras.losses.cosine_similarity(rows[:, None, :], rows[None, :, :], axis=-1)
 
     def recurrent(make: Any, name: str) -> tuple[Any, Any]:
         sequences = _run(make(return_sequences=True, return_state=True), emb_out, weights[name])
@@ -142,7 +144,7 @@ def compute(seed: int = SEED) -> dict[str, dict[str, np.ndarray]]:
     bi_names = [f"{half}_{name}" for half in ("forward", "backward") for name in kernels]
     return {
         "one_hot": {**common, "one_hot": np.asarray(keras.ops.one_hot(ids, V))},
-        "embedding": embedded,
+        "embedding": {**embedded, "cosine": np.asarray(cosine, dtype=np.float64)},
         "simple_rnn": {
             **embedded, **dict(zip(kernels, weights["simple_rnn"], strict=True)),
             "seq_out": rnn_seq, "fin_out": rnn_fin, "state": rnn_state,

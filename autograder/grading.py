@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from autograder import references
@@ -35,19 +35,20 @@ class Grade:
         return round(sum(r.points for r in self.results if r.exercise == exercise), 6)
 
 
-@lru_cache(maxsize=None)
+@cache
 def stored_suite(suite: str) -> tuple[Case, ...]:
     """The committed cases of one suite (read once per process)."""
     return tuple(references.load(suite))
 
 
-@lru_cache(maxsize=None)
+@cache
 def live_suite(suite: str) -> tuple[Case, ...]:
     """The same cases with references recomputed by TensorFlow on this machine."""
     return tuple(case for exercise in EXERCISES for case in references.compute(suite, exercise))
 
 
-def suites(live: bool = False) -> list[tuple[Case, bool]]:
+@cache
+def suites(live: bool = False) -> tuple[tuple[Case, bool], ...]:
     """``(case, hidden)`` pairs: public cases count 0 points, hidden ones carry the score."""
     load = live_suite if live else stored_suite
     public = [(replace(case, points=0.0), False) for case in load("public")]
@@ -55,7 +56,7 @@ def suites(live: bool = False) -> list[tuple[Case, bool]]:
     total = sum(case.points for case, _ in hidden)
     if total != sum(POINTS.values()):
         raise ValueError(f"hidden cases are worth {total} points, expected {sum(POINTS.values())}")
-    return public + hidden
+    return tuple(public + hidden)
 
 
 def grade(submission: Path, workers: Workers, live: bool = False) -> Grade:

@@ -21,8 +21,8 @@ from autograder.casefile import Call, Case, Layer
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import keras  # noqa: E402
-import tensorflow as tf  # noqa: E402
+import keras
+import tensorflow as tf
 
 tf.config.experimental.enable_tensor_float_32_execution(False)
 

@@ -89,10 +89,20 @@ def copy_submission(source: Path, destination: Path) -> None:
         target.write_bytes(content)
 
 
+_STRIPPED: dict[tuple[int, ...], tuple[list[Case], bytes]] = {}
+
+
 def _strip(cases: list[Case]) -> bytes:
-    """The cases as the worker sees them: calls, without names, points or references."""
-    calls = [replace(c, name="", returns=[], raises=None, source="", points=0.0) for c in cases]
-    return casefile.dump_cases(calls, {}, compress=False)
+    """The cases as the worker sees them: calls, without names, points or references.
+
+    Cached by the identity of the case objects (the cache holds them, so an id is never
+    reused for another case): a batch sends the same cases to every submission.
+    """
+    key = tuple(id(case) for case in cases)
+    if key not in _STRIPPED:
+        calls = [replace(c, name="", returns=[], raises=None, source="", points=0.0) for c in cases]
+        _STRIPPED[key] = (list(cases), casefile.dump_wire(calls))
+    return _STRIPPED[key][1]
 
 
 class _Child:
@@ -220,11 +230,14 @@ class Workers:
     ) -> tuple[_Child | None, Outcome | None]:
         """A child that imported ``rnnlab.<exercise>`` and holds ``cases``, or what stops it."""
         child = self._fork(exercise, copy, log)
+        started = time.perf_counter()
         reply = child.receive(self.limits.import_seconds)
         if reply is None:
             child.kill()
-            message = (f"importing rnnlab.{exercise} took longer than "
-                       f"{self.limits.import_seconds:g} s or ended the process")
+            if time.perf_counter() - started < self.limits.import_seconds * 0.99:
+                message = f"importing rnnlab.{exercise} ended the process (os._exit or a crash)"
+            else:
+                message = f"importing rnnlab.{exercise} took longer than {self.limits.import_seconds:g} s"
             return None, Outcome("import_timeout", message=message)
         report, _ = reply
         if report.get("status") != "imported":

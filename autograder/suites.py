@@ -147,7 +147,7 @@ def _recurrent(b: Builder, suite: str, layer: str) -> None:
 
 
 def _simple_rnn(b: Builder, suite: str) -> None:
-    B, T, D, U = HIDDEN_SHAPES[0]
+    B, _, D, U = HIDDEN_SHAPES[0]
     b.add("step_bias", "simple_rnn_step", b.normal(B, D), b.normal(B, U), *b.weights("simple_rnn", D, U))
     if suite == "hidden":
         b.add("step_no_bias", "simple_rnn_step", b.normal(B, D), b.normal(B, U),
@@ -163,7 +163,7 @@ def _simple_rnn(b: Builder, suite: str) -> None:
 
 
 def _lstm(b: Builder, suite: str) -> None:
-    B, T, D, U = HIDDEN_SHAPES[0]
+    B, _, D, U = HIDDEN_SHAPES[0]
     b.add("sigmoid_large_values", "sigmoid", np.array([-800.0, -30.0, -1.0, 0.0, 2.5, 40.0, 900.0]))
     b.add("gates_bias", "lstm_gates", b.normal(B, D), b.normal(B, U), *b.weights("lstm", D, U))
     b.add("step_bias", "lstm_step", b.normal(B, D), b.normal(B, U), b.normal(B, U),

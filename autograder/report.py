@@ -1,0 +1,141 @@
+"""Turn a :class:`~autograder.grading.Grade` into what people read: a table, feedback,
+Gradescope's ``results.json``. Hidden cases show their name and message, never values."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from autograder.catalog import EXERCISES, TITLES, number
+from autograder.grading import Grade
+from autograder.scoring import CaseResult
+
+RESULTS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["score", "tests"],
+    "properties": {
+        "score": {"type": "number"},
+        "output": {"type": "string"},
+        "execution_time": {"type": "number"},
+        "tests": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "score", "max_score", "status", "visibility", "output",
+                             "tags"],
+                "properties": {
+                    "name": {"type": "string"},
+                    "score": {"type": "number"},
+                    "max_score": {"type": "number"},
+                    "status": {"enum": ["passed", "failed"]},
+                    "visibility": {"enum": ["visible", "hidden", "after_due_date",
+                                            "after_published"]},
+                    "output": {"type": "string"},
+                    "tags": {"type": "array", "items": {"enum": list(EXERCISES)}},
+                },
+            },
+        },
+    },
+}
+
+
+def _label(result: CaseResult) -> str:
+    kind = "hidden" if result.hidden else "public"
+    return f"{number(result.exercise)} {result.name} ({kind})"
+
+
+def _exercise_rows(grade: Grade) -> list[tuple[str, float, float, int, int]]:
+    rows = []
+    for exercise in EXERCISES:
+        mine = [r for r in grade.results if r.exercise == exercise]
+        points = sum(r.points for r in mine)
+        top = sum(r.max_points for r in mine)
+        rows.append((exercise, points, top, sum(r.passed for r in mine), len(mine)))
+    return rows
+
+
+def table(grade: Grade, failures: int = 3) -> str:
+    """A readable summary: points per exercise, then the first failures of each."""
+    lines = [f"Submission: {grade.submission}", ""]
+    lines.append(f"{'exercise':<28}{'points':>14}{'cases passed':>16}")
+    for exercise, points, top, passed, total in _exercise_rows(grade):
+        title = f"{number(exercise)} {TITLES[exercise]}"
+        lines.append(f"{title:<28}{f'{points:g} / {top:g}':>14}{f'{passed} / {total}':>16}")
+    lines.append(f"{'total':<28}{f'{grade.score:g} / {grade.max_score:g}':>14}")
+    for exercise in EXERCISES:
+        failed = [r for r in grade.results if r.exercise == exercise and not r.passed]
+        if not failed:
+            continue
+        lines += ["", f"{number(exercise)} {TITLES[exercise]}: {len(failed)} cases failed"]
+        for result in failed[:failures]:
+            lines.append(f"  - {result.name} ({'hidden' if result.hidden else 'public'}): "
+                         f"{result.message}")
+        if len(failed) > failures:
+            lines.append(f"  ... and {len(failed) - failures} more (see the full feedback)")
+    lines += ["", f"graded in {grade.seconds:.2f} s"]
+    return "\n".join(lines)
+
+
+def feedback(grade: Grade) -> str:
+    """Every case with its call and message: what a student reads after grading."""
+    lines = [table(grade, failures=0), "", "All cases:"]
+    for result in grade.results:
+        mark = "PASS" if result.passed else "FAIL"
+        points = f"{result.points:g}/{result.max_points:g}" if result.hidden else "public"
+        lines.append(f"[{mark}] {_label(result)} [{points}]")
+        if not result.hidden:
+            lines.append(f"       called {result.call}")
+        if result.message:
+            lines.append(f"       {result.message}")
+    for exercise, printed in grade.output.items():
+        lines += ["", f"Your code printed while {exercise} ran (first lines):", printed[:1000]]
+    return "\n".join(lines)
+
+
+def gradescope(grade: Grade) -> dict[str, Any]:
+    """Gradescope's ``results.json``: one test per case, tagged with its exercise."""
+    tests = []
+    for result in grade.results:
+        output = result.message or "passed"
+        if not result.hidden:
+            output = f"called {result.call}\n{output}"
+        tests.append({
+            "name": _label(result),
+            "score": result.points,
+            "max_score": result.max_points,
+            "status": "passed" if result.passed else "failed",
+            "visibility": "visible",
+            "output": output,
+            "tags": [result.exercise],
+        })
+    summary = "\n".join(
+        f"{number(e)} {TITLES[e]}: {p:g} / {t:g}" for e, p, t, _, _ in _exercise_rows(grade)
+    )
+    return {
+        "score": grade.score,
+        "output": summary,
+        "execution_time": round(grade.seconds, 3),
+        "tests": tests,
+    }
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that readers see the old file or the new one, whole."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_results(grade: Grade, path: Path) -> None:
+    """Write Gradescope's ``results.json`` for ``grade``."""
+    write_atomically(path, json.dumps(gradescope(grade), indent=2) + "\n")

@@ -1,0 +1,41 @@
+"""Submissions made from the reference solutions by small text patches.
+
+A :class:`Mistake` replaces one snippet of one solution module by another: the way the
+demo builds its sample student and the tests build their catalogue of real mistakes,
+without keeping copies of the whole package.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+SOLUTIONS = Path(__file__).resolve().parent.parent / "solutions" / "rnnlab"
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """``old`` becomes ``new`` in ``rnnlab/<exercise>.py``; ``old`` must occur exactly once."""
+
+    name: str
+    exercise: str
+    old: str
+    new: str
+    description: str = ""
+
+
+def make_submission(destination: Path, mistakes: tuple[Mistake, ...] = ()) -> Path:
+    """Write ``destination/rnnlab``: the solutions with ``mistakes`` applied."""
+    package = Path(destination) / "rnnlab"
+    if package.exists():
+        shutil.rmtree(package)
+    shutil.copytree(SOLUTIONS, package, ignore=shutil.ignore_patterns("__pycache__"))
+    for mistake in mistakes:
+        path = package / f"{mistake.exercise}.py"
+        source = path.read_text()
+        if source.count(mistake.old) != 1:
+            raise ValueError(f"{mistake.name}: the snippet occurs {source.count(mistake.old)} "
+                             f"times in {mistake.exercise}.py, expected once")
+        path.write_text(source.replace(mistake.old, mistake.new))
+    return Path(destination)
