@@ -1,6 +1,6 @@
 """Exercise 05: the Bidirectional wrapper, one layer reading forward and one backward."""
 
-from typing import Callable, Optional, Sequence, Union
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -14,9 +14,9 @@ def bidirectional(
     forward_weights: Sequence[ArrayLike],
     backward_weights: Sequence[ArrayLike],
     *,
-    merge_mode: Optional[str] = "concat",
+    merge_mode: str | None = "concat",
     return_sequences: bool = False,
-) -> Union[np.ndarray, list[np.ndarray]]:
+) -> np.ndarray | list[np.ndarray]:
     """Run ``keras.layers.Bidirectional(layer(U, ...), merge_mode=...)``.
 
     The forward copy reads ``x_0 .. x_{T-1}``; the backward copy runs with

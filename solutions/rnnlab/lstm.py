@@ -1,6 +1,5 @@
 """Exercise 04: the LSTM cell, four gates that write to and read from a cell state."""
 
-from typing import Optional, Union
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -27,7 +26,7 @@ def lstm_gates(
     h_prev: ArrayLike,
     kernel: ArrayLike,
     recurrent_kernel: ArrayLike,
-    bias: Optional[ArrayLike] = None,
+    bias: ArrayLike | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The four gates of ``keras.layers.LSTMCell`` at one step.
 
@@ -59,7 +58,7 @@ def lstm_step(
     c_prev: ArrayLike,
     kernel: ArrayLike,
     recurrent_kernel: ArrayLike,
-    bias: Optional[ArrayLike] = None,
+    bias: ArrayLike | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """One step of ``keras.layers.LSTM``: ``c_t = f c_prev + i g``, ``h_t = o tanh(c_t)``.
 
@@ -86,13 +85,13 @@ def lstm(
     inputs: ArrayLike,
     kernel: ArrayLike,
     recurrent_kernel: ArrayLike,
-    bias: Optional[ArrayLike] = None,
+    bias: ArrayLike | None = None,
     *,
     return_sequences: bool = False,
     return_state: bool = False,
     go_backwards: bool = False,
-    initial_state: Optional[tuple[ArrayLike, ArrayLike]] = None,
-) -> Union[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    initial_state: tuple[ArrayLike, ArrayLike] | None = None,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Run ``keras.layers.LSTM(U, ...)`` over a batch of sequences.
 
     Args:

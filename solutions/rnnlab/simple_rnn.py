@@ -1,6 +1,5 @@
 """Exercise 03: the SimpleRNN forward pass, one weight matrix reused at every step."""
 
-from typing import Optional, Union
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -11,7 +10,7 @@ def simple_rnn_step(
     h_prev: ArrayLike,
     kernel: ArrayLike,
     recurrent_kernel: ArrayLike,
-    bias: Optional[ArrayLike] = None,
+    bias: ArrayLike | None = None,
 ) -> np.ndarray:
     """One step of ``keras.layers.SimpleRNN``: ``h_t = tanh(x_t W + h_prev U + b)``.
 
@@ -37,13 +36,13 @@ def simple_rnn(
     inputs: ArrayLike,
     kernel: ArrayLike,
     recurrent_kernel: ArrayLike,
-    bias: Optional[ArrayLike] = None,
+    bias: ArrayLike | None = None,
     *,
     return_sequences: bool = False,
     return_state: bool = False,
     go_backwards: bool = False,
-    initial_state: Optional[ArrayLike] = None,
-) -> Union[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    initial_state: ArrayLike | None = None,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Run ``keras.layers.SimpleRNN(U, ...)`` over a batch of sequences.
 
     Args:

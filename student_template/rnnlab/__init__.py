@@ -1,0 +1,6 @@
+"""rnnlab: NumPy implementations of Keras's embedding and recurrent layers.
+
+One module per exercise: ``one_hot`` (01), ``embedding`` (02), ``simple_rnn`` (03),
+``lstm`` (04) and ``bidirectional`` (05). Every function mirrors a Keras layer and uses
+its weight layout, so ``layer.get_weights()`` can be passed straight in.
+"""

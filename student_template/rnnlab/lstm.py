@@ -1,0 +1,105 @@
+"""Exercise 04: the LSTM cell, four gates that write to and read from a cell state."""
+
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+
+def sigmoid(x: ArrayLike) -> np.ndarray:
+    """The logistic function ``1 / (1 + exp(-x))``, without overflow for large ``|x|``.
+
+    Keras's LSTM uses this true sigmoid as ``recurrent_activation`` (not ``hard_sigmoid``).
+
+    Args:
+        x: array of any shape.
+
+    Returns:
+        array of the same shape, every value in ``[0, 1]``.
+    """
+    raise NotImplementedError("Exercise 04 (lstm): implement sigmoid")
+
+
+def lstm_gates(
+    x_t: ArrayLike,
+    h_prev: ArrayLike,
+    kernel: ArrayLike,
+    recurrent_kernel: ArrayLike,
+    bias: ArrayLike | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The four gates of ``keras.layers.LSTMCell`` at one step.
+
+    ``z = x_t W + h_prev U + b`` has ``4U`` columns, in Keras's order: input, forget,
+    candidate (cell), output. ``i, f, o = sigmoid(z_i, z_f, z_o)`` and ``g = tanh(z_c)``.
+
+    Args:
+        x_t: inputs at step t, shape ``(B, D)``.
+        h_prev: hidden state after step t-1, shape ``(B, U)``.
+        kernel: ``W``, shape ``(D, 4U)``.
+        recurrent_kernel: ``U``, shape ``(U, 4U)``.
+        bias: ``b``, shape ``(4U,)``, or None for ``use_bias=False``.
+
+    Returns:
+        ``(i, f, g, o)``, each of shape ``(B, U)``.
+    """
+    raise NotImplementedError("Exercise 04 (lstm): implement lstm_gates")
+
+
+def lstm_step(
+    x_t: ArrayLike,
+    h_prev: ArrayLike,
+    c_prev: ArrayLike,
+    kernel: ArrayLike,
+    recurrent_kernel: ArrayLike,
+    bias: ArrayLike | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """One step of ``keras.layers.LSTM``: ``c_t = f c_prev + i g``, ``h_t = o tanh(c_t)``.
+
+    Args:
+        x_t: inputs at step t, shape ``(B, D)``.
+        h_prev: hidden state after step t-1, shape ``(B, U)``.
+        c_prev: cell state after step t-1, shape ``(B, U)``.
+        kernel: shape ``(D, 4U)``.
+        recurrent_kernel: shape ``(U, 4U)``.
+        bias: shape ``(4U,)``, or None.
+
+    Returns:
+        ``(h_t, c_t)``, each of shape ``(B, U)``.
+    """
+    raise NotImplementedError("Exercise 04 (lstm): implement lstm_step")
+
+
+def lstm(
+    inputs: ArrayLike,
+    kernel: ArrayLike,
+    recurrent_kernel: ArrayLike,
+    bias: ArrayLike | None = None,
+    *,
+    return_sequences: bool = False,
+    return_state: bool = False,
+    go_backwards: bool = False,
+    initial_state: tuple[ArrayLike, ArrayLike] | None = None,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Run ``keras.layers.LSTM(U, ...)`` over a batch of sequences.
+
+    Args:
+        inputs: shape ``(B, T, D)``.
+        kernel: shape ``(D, 4U)`` (four times SimpleRNN's: one block per gate).
+        recurrent_kernel: shape ``(U, 4U)``.
+        bias: shape ``(4U,)``, or None for ``use_bias=False``.
+        return_sequences: return ``h`` after every step, ``(B, T, U)``, instead of the
+            last one, ``(B, U)``.
+        return_state: also return the final ``h_T`` and ``c_T``, each ``(B, U)``.
+        go_backwards: read the sequence from step T-1 down to step 0; with
+            ``return_sequences`` the outputs stay in that processing order.
+        initial_state: ``(h_0, c_0)``, each ``(B, U)``; zeros when None.
+
+    Returns:
+        ``output`` of shape ``(B, T, U)`` or ``(B, U)``; with ``return_state`` the tuple
+        ``(output, h_T, c_T)``.
+
+    Example:
+        >>> x = np.zeros((2, 5, 3)); W = np.zeros((3, 16)); U = np.zeros((4, 16))
+        >>> lstm(x, W, U).shape
+        (2, 4)
+    """
+    raise NotImplementedError("Exercise 04 (lstm): implement lstm")

@@ -1,0 +1,464 @@
+"""Test cases and their fixture files: NumPy only, shared by the grader and the template.
+
+A case is one call of one student function: positional and keyword arguments, and either
+the outputs TensorFlow/Keras produced for it or the exception the contract demands.
+Cases are stored as ``.npz`` files read with ``allow_pickle=False``: every array under its
+own key, plus a JSON manifest (a string array under ``"manifest"``) that describes the calls.
+
+Argument values are arrays, ``None``, bools, ints, strings, tuples of those, or a
+:class:`Layer` (a recurrent layer passed as an argument, as ``bidirectional`` takes).
+A case may also hold *replays*: outputs that the oracle computed for calls the student's
+function is expected to make to a helper (``one_hot`` inside ``embedding_matmul``, the
+``layer`` inside ``bidirectional``). Played back, they make the helper trusted, so a bug
+in one exercise never costs points in another.
+"""
+
+from __future__ import annotations
+
+import inspect
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A recurrent layer passed as an argument: ``"simple_rnn"`` or ``"lstm"``."""
+
+    name: str
+
+
+@dataclass
+class Call:
+    """One recorded call of a helper and the outputs the oracle gave for it."""
+
+    args: tuple
+    kwargs: dict[str, Any]
+    returns: list[np.ndarray]
+
+
+@dataclass
+class Case:
+    """One graded call of ``rnnlab.<exercise>.<function>``.
+
+    ``returns`` holds the expected outputs (one array, or several when ``single`` is
+    False: a tuple of states, the gates, or ``merge_mode=None``'s list); ``raises`` names
+    the expected exception instead. ``replays`` maps a helper's name to recorded calls.
+    """
+
+    name: str
+    exercise: str
+    function: str
+    args: tuple = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    points: float = 1.0
+    returns: list[np.ndarray] = field(default_factory=list)
+    single: bool = True
+    raises: str | None = None
+    source: str = "keras"
+    replays: dict[str, list[Call]] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        """``function(arg shapes, options)``: what was called, never the values."""
+        parts = [_describe_value(value) for value in self.args]
+        parts += [f"{key}={_describe_value(value)}" for key, value in self.kwargs.items()]
+        return f"{self.function}({', '.join(parts)})"
+
+
+def _describe_value(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        return f"<{value.dtype.name} array {tuple(value.shape)}>"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(_describe_value(item) for item in value) + ")"
+    if isinstance(value, Layer):
+        return value.name
+    return repr(value)
+
+
+# --- files -------------------------------------------------------------------------------
+
+
+class _Packer:
+    """Turns values into JSON, moving every array into a dict under a fresh key."""
+
+    def __init__(self) -> None:
+        self.arrays: dict[str, np.ndarray] = {}
+
+    def pack(self, value: Any) -> Any:
+        if isinstance(value, np.ndarray):
+            key = f"a{len(self.arrays)}"
+            self.arrays[key] = value
+            return {"array": key}
+        if isinstance(value, tuple):
+            return {"tuple": [self.pack(item) for item in value]}
+        if isinstance(value, Layer):
+            return {"layer": value.name}
+        if value is None or isinstance(value, (bool, int, float, str)):
+            return value
+        raise TypeError(f"cannot store {type(value).__name__} in a case file")
+
+    def pack_call(self, args: tuple, kwargs: dict, returns: list[np.ndarray]) -> dict:
+        return {
+            "args": [self.pack(value) for value in args],
+            "kwargs": {key: self.pack(value) for key, value in kwargs.items()},
+            "returns": [self.pack(value) for value in returns],
+        }
+
+
+def _unpack(value: Any, arrays: Any) -> Any:
+    if isinstance(value, dict):
+        if "array" in value:
+            return arrays[value["array"]]
+        if "tuple" in value:
+            return tuple(_unpack(item, arrays) for item in value["tuple"])
+        if "layer" in value:
+            return Layer(value["layer"])
+        raise ValueError(f"unknown value in case file: {sorted(value)}")
+    return value
+
+
+def _unpack_call(data: dict, arrays: Any) -> tuple[tuple, dict, list[np.ndarray]]:
+    args = tuple(_unpack(value, arrays) for value in data["args"])
+    kwargs = {key: _unpack(value, arrays) for key, value in data["kwargs"].items()}
+    returns = [_unpack(value, arrays) for value in data["returns"]]
+    return args, kwargs, returns
+
+
+def _manifest(cases: list[Case], meta: dict[str, Any]) -> tuple[dict, dict[str, np.ndarray]]:
+    packer = _Packer()
+    entries = []
+    for case in cases:
+        entry = packer.pack_call(case.args, case.kwargs, case.returns)
+        entry.update(
+            name=case.name,
+            exercise=case.exercise,
+            function=case.function,
+            points=case.points,
+            single=case.single,
+            raises=case.raises,
+            source=case.source,
+            replays={
+                helper: [packer.pack_call(c.args, c.kwargs, c.returns) for c in calls]
+                for helper, calls in case.replays.items()
+            },
+        )
+        entries.append(entry)
+    return {"format": FORMAT_VERSION, "meta": meta, "cases": entries}, packer.arrays
+
+
+def dump_cases(cases: list[Case], meta: dict[str, Any]) -> bytes:
+    """Serialize cases (and free-form ``meta``, such as library versions) to npz bytes."""
+    manifest, arrays = _manifest(cases, meta)
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, manifest=np.array(json.dumps(manifest)), **arrays)
+    return buffer.getvalue()
+
+
+def save_cases(path: Path, cases: list[Case], meta: dict[str, Any]) -> None:
+    """Write cases to ``path`` (an ``.npz`` file)."""
+    Path(path).write_bytes(dump_cases(cases, meta))
+
+
+def load_cases(source: Path | bytes) -> tuple[dict[str, Any], list[Case]]:
+    """Read ``(meta, cases)`` from an ``.npz`` path or its bytes, never unpickling."""
+    data = io.BytesIO(source) if isinstance(source, bytes) else source
+    with np.load(data, allow_pickle=False) as npz:
+        arrays = {key: npz[key] for key in npz.files}
+    return _read_manifest(json.loads(str(arrays.pop("manifest"))), arrays)
+
+
+def dump_wire(cases: list[Case]) -> bytes:
+    """Cases as one message for a worker: like :func:`dump_cases`, without zip overhead."""
+    manifest, arrays = _manifest(cases, {})
+    return pack_report({"manifest": manifest, "keys": list(arrays)}, list(arrays.values()))
+
+
+def load_wire(payload: bytes) -> list[Case]:
+    """Inverse of :func:`dump_wire`."""
+    report, arrays = unpack_report(payload)
+    return _read_manifest(report["manifest"], dict(zip(report["keys"], arrays)))[1]
+
+
+def _read_manifest(manifest: dict, arrays: dict[str, np.ndarray]) -> tuple[dict, list[Case]]:
+    if manifest.get("format") != FORMAT_VERSION:
+        raise ValueError(f"case file format {manifest.get('format')}, expected {FORMAT_VERSION}")
+    cases = []
+    for entry in manifest["cases"]:
+        args, kwargs, returns = _unpack_call(entry, arrays)
+        replays = {
+            helper: [Call(*_unpack_call(call, arrays)) for call in calls]
+            for helper, calls in entry["replays"].items()
+        }
+        cases.append(
+            Case(
+                name=entry["name"],
+                exercise=entry["exercise"],
+                function=entry["function"],
+                args=args,
+                kwargs=kwargs,
+                points=entry["points"],
+                returns=returns,
+                single=entry["single"],
+                raises=entry["raises"],
+                source=entry["source"],
+                replays=replays,
+            )
+        )
+    return manifest["meta"], cases
+
+
+# --- calling -----------------------------------------------------------------------------
+
+
+def _layer_signature(
+    inputs,
+    kernel,
+    recurrent_kernel,
+    bias=None,
+    *,
+    return_sequences=False,
+    return_state=False,
+    go_backwards=False,
+    initial_state=None,
+):
+    """The signature shared by ``simple_rnn`` and ``lstm`` (used to normalise calls)."""
+
+
+def _one_hot_signature(indices, depth):
+    """The signature of ``one_hot``."""
+
+
+HELPER_SIGNATURES = {"layer": _layer_signature, "one_hot": _one_hot_signature}
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Exact equality of two argument values (arrays by shape and content)."""
+    if isinstance(b, np.ndarray):
+        try:
+            a = np.asarray(a)
+        except Exception:
+            return False
+        return a.shape == b.shape and a.dtype.kind in "biuf" and bool(np.array_equal(a, b))
+    if isinstance(b, tuple):
+        return isinstance(a, (tuple, list)) and len(a) == len(b) and all(map(_same, a, b))
+    return type(a) is type(b) and a == b
+
+
+class Replay:
+    """A trusted stand-in for a helper: plays back the oracle's outputs for known calls.
+
+    Calls are matched after binding them to the helper's signature, so positional and
+    keyword spellings agree. An unknown call goes to ``fallback`` (the student's own
+    helper) when one is given.
+    """
+
+    def __init__(self, helper: str, calls: list[Call], fallback: Callable | None) -> None:
+        self._signature = inspect.signature(HELPER_SIGNATURES[helper])
+        self._calls = [(self._bind(c.args, c.kwargs), c.returns) for c in calls]
+        self._fallback = fallback
+        self.__name__ = helper
+
+    def _bind(self, args: tuple, kwargs: dict) -> dict[str, Any]:
+        bound = self._signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        return dict(bound.arguments)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            request = self._bind(args, kwargs)
+        except TypeError:
+            request = None
+        for known, returns in self._calls:
+            if request is not None and all(_same(request[k], v) for k, v in known.items()):
+                copies = [r.copy() for r in returns]
+                return copies[0] if len(copies) == 1 else tuple(copies)
+        if self._fallback is None:
+            raise TypeError(f"{self.__name__} was called with unexpected arguments")
+        return self._fallback(*args, **kwargs)
+
+
+def _lazy(layers: Callable[[str], Callable], name: str) -> Callable:
+    """The student's layer, imported only when it is first called."""
+
+    def layer(*args: Any, **kwargs: Any) -> Any:
+        return layers(name)(*args, **kwargs)
+
+    layer.__name__ = name
+    return layer
+
+
+def resolve(value: Any, layers: Callable[[str], Callable], replay: Replay | None) -> Any:
+    """An argument as the student's function receives it: a fresh copy, layers resolved."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, tuple):
+        return tuple(resolve(item, layers, replay) for item in value)
+    if isinstance(value, Layer):
+        return replay if replay is not None else _lazy(layers, value.name)
+    return value
+
+
+def call_arguments(
+    case: Case, layers: Callable[[str], Callable]
+) -> tuple[tuple, dict[str, Any]]:
+    """Positional and keyword arguments for the case's call.
+
+    ``layers(name)`` returns the student's own layer function; when the case holds
+    replays for ``"layer"``, the argument is a :class:`Replay` that falls back to it.
+    """
+    replay = None
+    if "layer" in case.replays:
+        name = next(v.name for v in (*case.args, *case.kwargs.values()) if isinstance(v, Layer))
+        replay = Replay("layer", case.replays["layer"], _lazy(layers, name))
+    args = tuple(resolve(value, layers, replay) for value in case.args)
+    kwargs = {key: resolve(value, layers, replay) for key, value in case.kwargs.items()}
+    return args, kwargs
+
+
+# --- comparing -----------------------------------------------------------------------------
+
+RTOL = ATOL = 1e-5  # |got - expected| <= ATOL + RTOL * |expected|, elementwise
+DTYPE_GRADED = {"one_hot": np.float32}
+
+
+def as_outputs(result: Any, single: bool) -> list[np.ndarray] | str:
+    """A function's result as plain numeric arrays, or a message saying why it is not one."""
+    items = [result]
+    if not single:
+        if not isinstance(result, (tuple, list)):
+            return f"expected a tuple or list of results, got {type(result).__name__}"
+        items = list(result)
+    arrays = []
+    for item in items:
+        try:
+            array = np.array(item, copy=True, order="C")
+        except Exception as error:  # a result that refuses to become an array
+            return f"the result cannot be turned into an array ({type(error).__name__})"
+        if array.dtype.kind not in "biuf":
+            return f"expected numbers, got an array of dtype {array.dtype}"
+        arrays.append(array)
+    return arrays
+
+
+def _mismatch(label: str, expected: np.ndarray, got: np.ndarray, reveal: bool) -> str | None:
+    if got.shape != expected.shape:
+        return f"{label}: shape expected {expected.shape}, got {got.shape}"
+    with np.errstate(all="ignore"):
+        error = np.abs(got.astype(np.float64) - expected.astype(np.float64))
+        bad = ~(error <= ATOL + RTOL * np.abs(expected.astype(np.float64)))
+    if not bad.any():
+        return None
+    where = np.unravel_index(np.argmax(np.where(np.isnan(error), np.inf, error)), error.shape)
+    where = tuple(int(i) for i in where)
+    message = f"{label}: {int(bad.sum())} of {bad.size} values differ; largest error "
+    message += f"{float(error[where]):.3g} at index {where}"
+    if reveal:
+        message += f" (got {float(got[where]):.6g}, expected {float(expected[where]):.6g})"
+    return message
+
+
+def compare(case: Case, outputs: list[np.ndarray], reveal: bool = True) -> list[str]:
+    """Messages for every way ``outputs`` miss the case's references (empty: correct).
+
+    ``reveal=False`` leaves out the values themselves, for hidden cases.
+    """
+    if len(outputs) != len(case.returns):
+        return [f"expected {len(case.returns)} results, got {len(outputs)}"]
+    messages = []
+    for n, (expected, got) in enumerate(zip(case.returns, outputs)):
+        label = "output" if case.single else f"result {n}"
+        wanted = DTYPE_GRADED.get(case.function)
+        if wanted is not None and got.dtype != wanted:
+            messages.append(f"{label}: dtype expected {np.dtype(wanted)}, got {got.dtype}")
+        message = _mismatch(label, expected, got, reveal)
+        if message:
+            messages.append(message)
+    return messages
+
+
+def input_arrays(value: Any) -> list[np.ndarray]:
+    """Every array inside an argument list, in order (to check inputs stay unchanged)."""
+    if isinstance(value, np.ndarray):
+        return [value]
+    if isinstance(value, (tuple, list)):
+        return [array for item in value for array in input_arrays(item)]
+    if isinstance(value, dict):
+        return [array for item in value.values() for array in input_arrays(item)]
+    return []
+
+
+def changed_inputs(case: Case, after: list[np.ndarray]) -> list[str]:
+    """Messages for inputs that the call modified; ``after`` as :func:`input_arrays` gives."""
+    before = input_arrays([case.args, case.kwargs])
+    changed = [
+        n for n, (old, new) in enumerate(zip(before, after))
+        if old.shape != new.shape or not np.array_equal(old, new, equal_nan=True)
+    ]
+    if len(before) != len(after) or changed:
+        return ["the function modified its input arrays (inputs must stay unchanged)"]
+    return []
+
+
+# --- messages between the grader and its workers ----------------------------------------
+
+MAX_MESSAGE = 256 * 1024 * 1024
+
+
+def send_message(sock: Any, payload: bytes) -> None:
+    """Send ``payload`` framed by its length (8 bytes, big-endian)."""
+    sock.sendall(len(payload).to_bytes(8, "big") + payload)
+
+
+def receive_message(sock: Any) -> bytes | None:
+    """One framed message, or None when the other side has closed."""
+    header = _receive_exactly(sock, 8)
+    if header is None:
+        return None
+    size = int.from_bytes(header, "big")
+    if size > MAX_MESSAGE:
+        raise ValueError(f"message of {size} bytes is too large")
+    return _receive_exactly(sock, size)
+
+
+def _receive_exactly(sock: Any, size: int) -> bytes | None:
+    chunks, left = [], size
+    while left:
+        chunk = sock.recv(min(left, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def pack_report(report: dict[str, Any], arrays: list[np.ndarray]) -> bytes:
+    """A JSON report followed by raw numeric arrays (dtype and shape in the header)."""
+    header = dict(report, arrays=[[a.dtype.str, list(a.shape)] for a in arrays])
+    encoded = json.dumps(header).encode()
+    body = b"".join(np.ascontiguousarray(a).tobytes() for a in arrays)
+    return len(encoded).to_bytes(8, "big") + encoded + body
+
+
+def unpack_report(payload: bytes) -> tuple[dict[str, Any], list[np.ndarray]]:
+    """Inverse of :func:`pack_report`; only plain numeric dtypes are accepted."""
+    size = int.from_bytes(payload[:8], "big")
+    report = json.loads(payload[8 : 8 + size])
+    offset, arrays = 8 + size, []
+    for dtype_text, shape in report.pop("arrays"):
+        dtype = np.dtype(dtype_text)
+        if dtype.kind not in "biuf" or dtype.hasobject:
+            raise ValueError(f"refused array dtype {dtype}")
+        count = int(np.prod(shape, dtype=np.int64))
+        end = offset + count * dtype.itemsize
+        if count < 0 or end > len(payload):
+            raise ValueError("truncated array data")
+        arrays.append(np.frombuffer(payload[offset:end], dtype=dtype).reshape(shape).copy())
+        offset = end
+    return report, arrays
