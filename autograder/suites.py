@@ -65,8 +65,10 @@ class Builder:
 
 def _one_hot(b: Builder, suite: str) -> None:
     b.add("ids_1d_in_range", "one_hot", b.ids(5, 6), 5)
-    b.add("ids_2d_out_of_range", "one_hot", np.array([[0, 3, -1], [7, 2, -4]]), 4)
-    b.add("scalar_id", "one_hot", np.array(2), 3)
+    outside = b.ids(4, 2, 3)
+    outside[0, 2], outside[1, 0] = -1 - b.rng.integers(3), 4 + b.rng.integers(3)
+    b.add("ids_2d_out_of_range", "one_hot", outside, 4)
+    b.add("scalar_id", "one_hot", np.array(b.rng.integers(0, 3)), 3)
     b.add("float_ids_raise", "one_hot", np.array([0.0, 1.0]), 3, raises="TypeError")
     if suite == "public":
         return
@@ -164,7 +166,8 @@ def _simple_rnn(b: Builder, suite: str) -> None:
 
 def _lstm(b: Builder, suite: str) -> None:
     B, _, D, U = HIDDEN_SHAPES[0]
-    b.add("sigmoid_large_values", "sigmoid", np.array([-800.0, -30.0, -1.0, 0.0, 2.5, 40.0, 900.0]))
+    extremes = np.array([-800.0, -30.0, 0.0, 40.0, 900.0]) * (1 + b.rng.random(5))
+    b.add("sigmoid_large_values", "sigmoid", np.concatenate([extremes, b.normal(3, scale=3.0)]))
     b.add("gates_bias", "lstm_gates", b.normal(B, D), b.normal(B, U), *b.weights("lstm", D, U))
     b.add("step_bias", "lstm_step", b.normal(B, D), b.normal(B, U), b.normal(B, U),
           *b.weights("lstm", D, U))

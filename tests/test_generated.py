@@ -1,0 +1,104 @@
+"""Generated files stay fresh: the student template, the fixtures, and the public checks."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograder import references, template
+from autograder.catalog import EXERCISES
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_committed_template_equals_a_fresh_generation():
+    """student_template/ is exactly what `make template` writes today."""
+    assert template.stale_files() == [], "student_template/ is stale: run `make template`"
+
+
+def test_stubs_keep_signatures_and_name_their_exercise():
+    """Every marked solution becomes a NotImplementedError naming exercise and function."""
+    source = (template.SOLUTIONS / "lstm.py").read_text()
+    stub = template.stub_source(source, "lstm")
+    assert "BEGIN SOLUTION" not in stub and "np.split" not in stub
+    assert 'raise NotImplementedError("Exercise 04 (lstm): implement lstm_gates")' in stub
+    assert "def lstm_gates(" in stub and "``(i, f, g, o)``, each of shape ``(B, U)``" in stub
+
+
+def test_misplaced_markers_are_refused():
+    """A BEGIN without END (or outside a function) is an error, not a silent template."""
+    with pytest.raises(ValueError, match="without"):
+        template.stub_source("def f():\n    # BEGIN SOLUTION\n    return 1\n", "one_hot")
+    with pytest.raises(ValueError, match="misplaced"):
+        template.stub_source("# BEGIN SOLUTION\nX = 1\n# END SOLUTION\n", "one_hot")
+
+
+def _run_public_checks(folder: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+                          cwd=folder, capture_output=True, text=True, timeout=300)
+
+
+def test_public_checks_fail_once_per_exercise_on_the_stubs(tmp_path):
+    """On the untouched template each exercise fails exactly once, with the stub's message."""
+    folder = tmp_path / "template"
+    shutil.copytree(template.TEMPLATE, folder)
+    run = _run_public_checks(folder)
+    assert run.returncode == 1, run.stdout
+    failed = [line for line in run.stdout.splitlines() if line.startswith("FAILED")]
+    assert len(failed) == len(EXERCISES), run.stdout
+    for exercise in EXERCISES:
+        assert f"tests/test_{exercise}.py" in "\n".join(failed)
+        assert f"NotImplementedError: Exercise 0{EXERCISES.index(exercise) + 1} ({exercise})" in run.stdout
+    assert "Traceback" not in run.stdout
+
+
+def test_public_checks_pass_with_the_solutions(tmp_path):
+    """With the reference solutions in place every public check passes."""
+    folder = tmp_path / "template"
+    shutil.copytree(template.TEMPLATE, folder)
+    for path in template.SOLUTIONS.glob("*.py"):
+        shutil.copy(path, folder / "rnnlab" / path.name)
+    run = _run_public_checks(folder)
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert " passed" in run.stdout and "failed" not in run.stdout
+
+
+def test_public_checks_explain_a_wrong_answer(tmp_path):
+    """A wrong result names the call, the shapes and the largest error with its index."""
+    folder = tmp_path / "template"
+    shutil.copytree(template.TEMPLATE, folder)
+    for path in template.SOLUTIONS.glob("*.py"):
+        shutil.copy(path, folder / "rnnlab" / path.name)
+    module = folder / "rnnlab" / "simple_rnn.py"
+    module.write_text(module.read_text().replace("z = z + np.asarray(bias)", "z = z"))
+    run = _run_public_checks(folder)
+    assert run.returncode == 1
+    assert "simple_rnn_step(<float64 array (3, 4)>" in run.stdout
+    assert "largest error" in run.stdout and "at index (" in run.stdout
+    assert "tolerance: |got - expected| <= 1e-05 + 1e-05 * |expected|" in run.stdout
+
+
+def test_fixture_files_hold_every_case_and_the_versions():
+    """Each suite has every exercise, the hidden one worth 100 points, versions recorded."""
+    from autograder.casefile import load_cases
+
+    hidden = references.load("hidden")
+    assert sum(case.points for case in hidden) == 100
+    meta, _ = load_cases(references.fixture_path("public", "lstm"))
+    assert meta["tensorflow"] == "2.21.0" and meta["keras"].startswith("3.")
+    assert meta["precision"] == "float64 layers, TF32 off"
+
+
+@pytest.mark.keras
+@pytest.mark.slow
+def test_regenerated_fixtures_equal_the_committed_ones():
+    """TensorFlow, run again, gives the committed references (within 1e-9)."""
+    pytest.importorskip("tensorflow")
+    problems = []
+    for suite in references.SUITES:
+        for exercise in EXERCISES:
+            stored = references.load(suite, exercise)
+            problems += references.differences(stored, references.compute(suite, exercise))
+    assert problems == []
