@@ -72,6 +72,9 @@ def _grade(args: argparse.Namespace) -> int:
     if args.results:
         report.write_results(result, args.results)
         print(f"results written to {args.results}")
+    if args.summary:
+        with open(args.summary, "a", encoding="utf-8") as summary:
+            summary.write(report.markdown(result))
     if args.fail_under is not None and result.score < args.fail_under:
         print(f"score {result.score:g} is under {args.fail_under:g}", file=sys.stderr)
         return 1
@@ -122,6 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("--results", type=Path, help="write Gradescope's results.json here")
     command.add_argument("--fail-under", type=float, metavar="SCORE",
                          help="exit with status 1 when the score is under SCORE (for CI)")
+    command.add_argument("--summary", type=Path,
+                         help="append a Markdown table to this file (e.g. $GITHUB_STEP_SUMMARY)")
     command.add_argument("-v", "--verbose", action="store_true", help="list every case")
     _grading_options(command)
     command.set_defaults(run=_grade)

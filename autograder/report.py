@@ -75,8 +75,29 @@ def table(grade: Grade, failures: int = 3) -> str:
                          f"{result.message}")
         if len(failed) > failures:
             lines.append(f"  ... and {len(failed) - failures} more (see the full feedback)")
-    lines += ["", f"graded in {grade.seconds:.2f} s"]
+    lines += ["", f"graded in {grade.seconds:.2f} s", points_line(grade)]
     return "\n".join(lines)
+
+
+def markdown(grade: Grade) -> str:
+    """A Markdown summary (for a CI job summary), ending with a ``Points x/y`` line."""
+    lines = ["| exercise | points | cases passed |", "| --- | ---: | ---: |"]
+    for exercise, points, top, passed, total in _exercise_rows(grade):
+        lines.append(f"| {number(exercise)} {TITLES[exercise]} | {points:g} / {top:g} "
+                     f"| {passed} / {total} |")
+    lines.append(f"| **total** | **{grade.score:g} / {grade.max_score:g}** | |")
+    failed = [r for r in grade.results if not r.passed]
+    if failed:
+        lines += ["", "<details><summary>Failed cases</summary>", ""]
+        lines += [f"- `{_label(r)}`: {r.message}" for r in failed]
+        lines += ["", "</details>"]
+    lines += ["", points_line(grade)]
+    return "\n".join(lines) + "\n"
+
+
+def points_line(grade: Grade) -> str:
+    """``Points 87/100``: the line Classroom-style reporters read."""
+    return f"Points {grade.score:g}/{grade.max_score:g}"
 
 
 def feedback(grade: Grade) -> str:

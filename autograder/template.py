@@ -73,6 +73,9 @@ def render(fixtures: Path = DATA) -> dict[str, bytes]:
     files["pytest.ini"] = PYTEST_INI.format(markers=markers).encode()
     for path in sorted((EXERCISE_DOCS / "tests").glob("*.py")):
         files[f"tests/{path.name}"] = path.read_bytes()
+    for path in sorted((EXERCISE_DOCS / "github").rglob("*")):  # becomes .github/
+        if path.is_file():
+            files[f".github/{path.relative_to(EXERCISE_DOCS / 'github')}"] = path.read_bytes()
     for exercise in EXERCISES:
         source = (SOLUTIONS / f"{exercise}.py").read_text()
         files[f"rnnlab/{exercise}.py"] = stub_source(source, exercise).encode()

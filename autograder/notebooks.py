@@ -1,0 +1,1285 @@
+"""Build the teaching notebooks, one per exercise: ``exercises/NN_name/NN_name.ipynb``.
+
+Each notebook teaches its exercise's idea in short Korean and English paragraphs side by
+side (faithful to the course notes), runs the notes' running example correctly in Keras 3
+(or reads Keras's results from ``example.npz``, see :mod:`autograder.examples`, when
+TensorFlow is missing), calls the student's function on the same example with the same
+weights and compares, draws one picture, and runs the public self-check.
+
+The committed notebooks carry no outputs and no execution counts, and their cell ids are
+``f"{exercise}-{n}"``: a fresh :func:`build` gives the same bytes (:func:`render`), which
+``tests/test_notebooks.py`` checks. ``python -m autograder.notebooks`` rewrites them; then
+run ``python -m autograder template`` to copy them into the student template.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from textwrap import dedent
+
+import nbformat
+
+from autograder.catalog import EXERCISES, folder, number
+
+ROOT = Path(__file__).resolve().parent.parent
+EXERCISE_DOCS = ROOT / "exercises"
+
+Cell = tuple[str, str]  # ("md" or "code", source)
+
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+LANGUAGE_INFO = {"name": "python"}
+
+TITLES = {
+    "one_hot": ("원-핫 인코딩", "One-hot encoding"),
+    "embedding": ("임베딩 테이블", "The embedding table"),
+    "simple_rnn": ("SimpleRNN, 순환 레이어", "SimpleRNN, the recurrent layer"),
+    "lstm": ("LSTM, 게이트와 셀 상태", "LSTM, gates and a cell state"),
+    "bidirectional": ("양방향 RNN", "Bidirectional, reading both ways"),
+}
+
+
+def md(text: str) -> Cell:
+    """A markdown cell; ``text`` is dedented and stripped."""
+    return ("md", dedent(text).strip())
+
+
+def code(text: str) -> Cell:
+    """A code cell; ``text`` is dedented and stripped."""
+    return ("code", dedent(text).strip())
+
+
+# --- cells every notebook shares ---------------------------------------------------------
+
+
+def _intro(exercise: str) -> Cell:
+    ko, en = TITLES[exercise]
+    return md(f"""
+        # {number(exercise)} · {ko} ({en})
+
+        **KO** 이 노트북은 강의 노트의 내용을 짧게 정리하고, 노트의 예제 "What time is it ?"를
+        Keras 3에서 올바르게 실행한 다음, 여러분이 `rnnlab/{exercise}.py`에 구현한 코드를 같은
+        예제, 같은 가중치로 Keras의 결과와 비교합니다. 그림 한 장과 공개 자가 점검(self-check)으로
+        끝납니다. TensorFlow는 필요 없습니다: Keras가 없으면 `example.npz`에 저장해 둔 Keras의
+        결과를 씁니다. 위에서부터 차례로 실행하세요 (*Kernel → Restart Kernel and Run All Cells*).
+        아직 구현하지 않은 함수가 있으면, 그 함수를 부르는 셀에서 `NotImplementedError`와 함께
+        멈춥니다: 메시지가 가리키는 함수를 구현하고 다시 실행하세요.
+
+        **EN** This notebook sums up the course notes, runs the notes' example "What time is it ?"
+        correctly in Keras 3, then compares your code in `rnnlab/{exercise}.py` with Keras's result
+        on the same example with the same weights. It ends with one picture and the public
+        self-check. TensorFlow is not needed: without Keras the notebook reads Keras's results
+        from `example.npz`. Run it top to bottom (*Kernel → Restart Kernel and Run All Cells*).
+        If a function is not implemented yet, the notebook stops at the cell that calls it, with
+        `NotImplementedError`: implement the function the message names and run again.
+
+        Needs / 필요한 것: `numpy`, `pytest` and Jupyter; `matplotlib` for the picture
+        (optional): `pip install jupyter matplotlib`.
+    """)
+
+
+def _setup(exercise: str) -> Cell:
+    return code(f"""
+        # Setup: run this cell first. 설정: 이 셀을 먼저 실행하세요.
+        import os
+        import sys
+        from pathlib import Path
+
+        import numpy as np
+
+        # The kit's root is the first folder, from here upwards, that holds rnnlab/.
+        ROOT = Path.cwd().resolve()
+        while not (ROOT / "rnnlab").is_dir():
+            if ROOT.parent == ROOT:
+                raise FileNotFoundError("no rnnlab/ folder above this notebook: open it in the kit")
+            ROOT = ROOT.parent
+        if str(ROOT) not in sys.path:
+            sys.path.insert(0, str(ROOT))
+
+        # The notes' example as Keras computed it: ids, weights and outputs.
+        with np.load(ROOT / "exercises" / "{folder(exercise)}" / "example.npz") as npz:
+            EXAMPLE = {{key: npz[key] for key in npz.files}}
+
+        # Keras is optional. Without it (no TensorFlow) every Keras result below is read from
+        # example.npz. Setting RNNLAB_NO_KERAS=1 in the environment before Jupyter starts
+        # takes that path even when Keras is installed.
+        # Keras는 없어도 됩니다: 없으면 Keras의 결과를 example.npz에서 읽습니다.
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # fewer TensorFlow start-up logs
+        try:
+            if os.environ.get("RNNLAB_NO_KERAS") == "1":
+                raise ImportError("RNNLAB_NO_KERAS=1")
+            import keras
+        except ImportError:
+            keras = None
+
+        try:  # the picture is optional too: pip install matplotlib
+            import matplotlib.pyplot as plt
+        except ImportError:
+            plt = None
+
+        # Edits to rnnlab/*.py are picked up without restarting the kernel.
+        %load_ext autoreload
+        %autoreload 2
+
+        print("kit:", ROOT)
+        print("Keras:", keras.__version__ if keras else "not used, results come from example.npz")
+    """)
+
+
+HELPERS = code("""
+    def from_keras(layer, inputs, weights):
+        \"\"\"Build a Keras layer on `inputs`, load `weights` into it, return its output.\"\"\"
+        layer(inputs)  # the first call creates random weights ...
+        layer.set_weights(weights)  # ... which we replace by the example's
+        outputs = layer(inputs)
+        if isinstance(outputs, (list, tuple)):
+            return [np.asarray(output) for output in outputs]
+        return np.asarray(outputs)
+
+
+    def same_as_stored(name, value):
+        \"\"\"With Keras: what it computed now must match the copy in example.npz.\"\"\"
+        error = float(np.max(np.abs(np.asarray(value, dtype=float) - EXAMPLE[name])))
+        print(f"{name}: Keras now vs example.npz, max difference {error:.1e}")
+        assert error < 1e-6, f"{name}: Keras and example.npz disagree"
+
+
+    def compare(name, mine, expected):
+        \"\"\"Your result against Keras's: shape, largest error, the graded tolerance.\"\"\"
+        mine, expected = np.asarray(mine), np.asarray(expected)
+        assert mine.shape == expected.shape, f"{name}: your shape {mine.shape}, Keras {expected.shape}"
+        error = float(np.max(np.abs(mine - expected), initial=0.0))
+        print(f"{name}: shape {mine.shape}, max |mine - Keras| = {error:.1e}")
+        np.testing.assert_allclose(mine, expected, rtol=1e-5, atol=1e-5, err_msg=name)
+""")
+
+SENTENCE = code("""
+    sentence = "What time is it ?"
+    dic = {"is": 0, "it": 1, "What": 2, "time": 3, "?": 4}
+    words = sentence.split()
+    ids = np.array([[dic[word] for word in words]])  # [[...]]: a batch of one sentence
+    print("입력 문장 / sentence:", sentence)
+    print("단어 매핑 / ids:", ids, " shape:", ids.shape)
+    assert (ids == EXAMPLE["ids"]).all()
+""")
+
+PITFALLS = md("""
+    > **⚠️ 노트의 함정 · Pitfalls in the notes**
+    >
+    > **KO** 첫 번째 노트의 코드는 지금의 Keras 3에서 적힌 그대로는 돌아가지 않습니다.
+    > 1. `'What time is it?'.split()`은 `'it?'`를 한 토큰으로 남기므로 사전 조회에서 `KeyError`가
+    >    납니다. 물음표 앞에 공백을 둔 `"What time is it ?"`를 씁니다.
+    > 2. 사전이 `'What'`과 `'time'`을 모두 3으로 매핑합니다. 서로 다른 두 단어가 같은 원-핫 벡터,
+    >    같은 임베딩이 되어 구별할 수 없습니다. 단어마다 고유한 id를 줍니다:
+    >    `{"is": 0, "it": 1, "What": 2, "time": 3, "?": 4}`.
+    > 3. `SimpleRNN(units=64, return_sequence=True, ...)`: 키워드는 `return_sequences`(끝에 s)
+    >    입니다. Keras 3는 `ValueError: Unrecognized keyword arguments passed to SimpleRNN:
+    >    {'return_sequence': True}`를 냅니다.
+    > 4. `tf.constant([dic[word] for word in ...])`는 배치 차원이 없는 1-D id `(5,)`를 만듭니다.
+    >    그러면 Embedding 출력이 2-D `(5, 100)`이 되고 RNN은 `expected ndim=3, found ndim=2`로
+    >    거부합니다. `[[...]]`로 감싸 문장 하나짜리 배치 `(1, 5)`를 만들면 `(1, 5, 100)`이 됩니다.
+    >
+    > **EN** The first note's code does not run as printed in today's Keras 3.
+    > 1. `'What time is it?'.split()` keeps `'it?'` as one token, so the dictionary lookup raises
+    >    `KeyError`. Write `"What time is it ?"`, with a space before the question mark.
+    > 2. Its dictionary maps both `'What'` and `'time'` to 3: two different words get the same
+    >    one-hot vector and the same embedding, and nothing can tell them apart. Every word
+    >    needs its own id: `{"is": 0, "it": 1, "What": 2, "time": 3, "?": 4}`.
+    > 3. `SimpleRNN(units=64, return_sequence=True, ...)`: the keyword is `return_sequences`
+    >    (with an s). Keras 3 raises `ValueError: Unrecognized keyword arguments passed to
+    >    SimpleRNN: {'return_sequence': True}`.
+    > 4. `tf.constant([dic[word] for word in ...])` makes unbatched 1-D ids `(5,)`. The
+    >    Embedding output is then 2-D `(5, 100)` and the RNN rejects it: `expected ndim=3,
+    >    found ndim=2`. Wrap the ids as a batch of one sentence, `[[...]]`, shape `(1, 5)`, to
+    >    get `(1, 5, 100)`.
+""")
+
+PITFALLS_LIVE = code("""
+    # The pitfalls, live. 함정을 직접 확인합니다.
+    first_sentence = "What time is it?"  # the first note's sentence and dictionary
+    first_dic = {"is": 0, "it": 1, "What": 3, "time": 3, "?": 4}
+    try:
+        [first_dic[word] for word in first_sentence.split()]
+    except KeyError as error:
+        print("1. KeyError:", error, "<- the tokens are", first_sentence.split())
+    duplicates = [first_dic[word] for word in words]
+    print("2. ids", duplicates, "<- 'What' and 'time' are both 3")
+    if keras is None:
+        print("3. (with Keras) ValueError: Unrecognized keyword arguments passed to SimpleRNN")
+        print("4. (with Keras) ValueError: ... expected ndim=3, found ndim=2 ...")
+    else:
+        try:
+            keras.layers.SimpleRNN(units=64, return_sequence=True, use_bias=False)
+        except ValueError as error:
+            print("3. ValueError:", error)
+        unbatched = keras.layers.Embedding(input_dim=5, output_dim=100)(np.array([2, 3, 0, 1, 4]))
+        try:
+            keras.layers.SimpleRNN(units=64)(unbatched)
+        except ValueError as error:
+            print(f"4. Embedding output {tuple(unbatched.shape)} -> ValueError:", error)
+""")
+
+
+def _your_turn(exercise: str, functions: str, functions_ko: str | None = None) -> Cell:
+    ko = functions_ko or f"{functions}"
+    return md(f"""
+        ## 내 구현 · Your implementation
+
+        **KO** 이제 여러분의 {ko}을(를) 같은 입력과 같은 가중치(`layer.get_weights()`)로 부릅니다.
+        다음 셀은 그 호출 하나만 합니다: 아직 스텁이라면 여기서
+        `NotImplementedError: Exercise {number(exercise)} ({exercise}): implement ...`로 멈춥니다.
+        `rnnlab/{exercise}.py`에서 그 함수를 구현하고 다시 실행하세요 (autoreload가 켜져 있어
+        커널을 다시 시작할 필요는 없습니다).
+
+        **EN** Now your {functions} on the same inputs with the same weights
+        (`layer.get_weights()`). The next cell makes just that call: while it is a stub, the
+        notebook stops there with `NotImplementedError: Exercise {number(exercise)} ({exercise}):
+        implement ...`. Implement that function in `rnnlab/{exercise}.py` and run again
+        (autoreload is on, so no kernel restart is needed).
+    """)
+
+
+def _self_check(exercise: str) -> list[Cell]:
+    return [
+        md(f"""
+            ## 공개 자가 점검 · The public self-check
+
+            **KO** 터미널에서 `python -m pytest -m {exercise}`를 실행하는 것과 같습니다. 새
+            프로세스에서 돌리므로 항상 최신 코드를 검사합니다. 공개 점검을 모두 통과해도 만점이
+            보장되지는 않습니다: 채점은 더 많은 경우를 봅니다.
+
+            **EN** The same as `python -m pytest -m {exercise}` in a terminal. It runs in a fresh
+            process, so it always checks your latest code. Passing every public check is a good
+            sign, not a guarantee: grading uses more cases.
+        """),
+        code(f"""
+            import subprocess
+
+            check = subprocess.run(
+                [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "{exercise}"],
+                cwd=ROOT, capture_output=True, text=True, check=False,
+            )
+            print(check.stdout[-6000:], check.stderr[-3000:], sep="")
+            assert check.returncode == 0, "some public checks fail: read the report above"
+        """),
+    ]
+
+
+def _next(text_ko: str, text_en: str) -> Cell:
+    return md(f"""
+        ## 정리 · Summary
+
+        **KO** {text_ko}
+
+        **EN** {text_en}
+    """)
+
+
+# --- 01 one-hot --------------------------------------------------------------------------
+
+
+def _one_hot() -> list[Cell]:
+    return [
+        md("""
+            ## 희소 표현: 원-핫 인코딩 · Sparse representation: one-hot encoding
+
+            **KO** 신경망은 단어를 읽지 못하고 숫자만 읽습니다. 가장 단순한 방법은
+            **희소 표현(Sparse Representation)**, 즉 벡터의 특정 차원에 단어(혹은 의미)를 직접
+            매핑하는 방식입니다. **원-핫 인코딩**은 N개의 단어를 N차원의 벡터로 표현합니다: 단어가
+            포함되는 자리에는 1을 넣고 나머지에는 0을 넣습니다.
+
+            **EN** A network cannot read words, only numbers. The simplest encoding is a
+            **sparse representation**: each dimension of the vector is mapped directly to one word
+            (or meaning). **One-hot encoding** represents N words as N-dimensional vectors: a 1 in
+            the word's slot and 0 everywhere else.
+
+            ```
+            one_hot(k, V)[j] = 1.0 if j == k else 0.0        (an id outside [0, V) gives all zeros)
+            ```
+        """),
+        md("""
+            ## 원-핫 벡터는 서로 직교한다 · One-hot vectors are orthogonal
+
+            **KO** 원-핫 벡터는 1인 딱 하나의 요소를 제외하면 모두 0인 희소 벡터입니다. 그래서
+            서로 다른 두 단어 벡터의 내적은 0, 즉 **직교**합니다. 이는 단어들이 서로
+            **독립적**으로 존재한다는 뜻이고, 원-핫 인코딩의 **치명적 단점**이 여기서 나옵니다:
+            단어의 의미나 개념의 차이를 담을 수 없습니다. '과학'과 '공학'의 관계가 '과학'과
+            '수박'의 관계와 똑같습니다.
+
+            **EN** A one-hot vector is sparse: every entry is 0 except a single 1. So the dot
+            product of two different words' vectors is 0: they are **orthogonal**. Every word
+            stands **independent** of every other, and that is one-hot encoding's **fatal flaw**:
+            it cannot carry meaning or the difference between concepts. 'science' is exactly as
+            far from 'engineering' as it is from 'watermelon'.
+
+            ```
+            one_hot(k, V) · one_hot(m, V) = 1 if k == m else 0
+            ```
+        """),
+        md("""
+            ## 분포 가설과 분산 표현 · Distributional hypothesis, distributed representation
+
+            **KO** **분포 가설(distributional hypothesis)**: 유사한 맥락에서 나타나는 단어는 그
+            의미도 비슷하다고 가정합니다. 맥락이란 단어 좌우에 함께 나타나는 단어들입니다.
+            **분산 표현(distributed representation)**은 차원을 (예를 들어 100이나 256으로) 정해
+            두고, 유사한 맥락에 나타난 단어끼리의 벡터는 가까이, 그렇지 않은 단어는 멀어지게
+            조정해서 얻는 단어 벡터입니다. 희소 표현과 달리 단어 간의 유사도를 계산으로 구할 수
+            있습니다. 이 벡터를 만드는 것이 다음 연습(02)의 Embedding 레이어이고, 그 설명에
+            원-핫 벡터가 쓰입니다: 원-핫 × 가중치.
+
+            **EN** The **distributional hypothesis**: words that appear in similar contexts have
+            similar meanings; the context is the words to a word's left and right. A
+            **distributed representation** fixes a dimension (say 100 or 256) and adjusts the
+            vectors so that words from similar contexts end up close together and the others far
+            apart. Unlike a sparse representation, it lets you *compute* how similar two words
+            are. Building these vectors is the job of the Embedding layer (exercise 02), and
+            one-hot vectors are how that layer is explained: one-hot times a weight matrix.
+        """),
+        md("""
+            ## 노트의 예제, Keras 3로 · The notes' example in Keras 3
+
+            **KO** 두 번째 노트의 예제를 씁니다. 문장을 공백으로 나누고, 사전으로 id를 찾고,
+            `[[...]]`로 감싸 문장 하나짜리 배치 `(1, 5)`를 만듭니다. Keras 3에서 원-핫 인코딩은
+            `keras.ops.one_hot(ids, 5)`입니다 (`tf.one_hot`과 같습니다). 결과는 `(1, 5, 5)`:
+            문장의 단어마다 5차원 원-핫 벡터 하나입니다.
+
+            **EN** We use the second note's example: split the sentence on spaces, look the ids
+            up in the dictionary, and wrap them as a batch of one sentence, `[[...]]`, shape
+            `(1, 5)`. In Keras 3 one-hot encoding is `keras.ops.one_hot(ids, 5)` (the same as
+            `tf.one_hot`). The result is `(1, 5, 5)`: one 5-dimensional one-hot vector per word.
+        """),
+        SENTENCE,
+        code("""
+            if keras is not None:
+                keras_one_hot = np.asarray(keras.ops.one_hot(ids, len(dic)))
+                same_as_stored("one_hot", keras_one_hot)
+            else:
+                keras_one_hot = EXAMPLE["one_hot"]
+            print("원-핫 결과 / one-hot result:", keras_one_hot.shape, keras_one_hot.dtype)
+            print(keras_one_hot[0])
+        """),
+        PITFALLS,
+        PITFALLS_LIVE,
+        _your_turn("one_hot", "`one_hot`"),
+        code("""
+            from rnnlab.one_hot import one_hot
+
+            my_one_hot = one_hot(ids, len(dic))
+        """),
+        code("""
+            compare("one_hot(ids, 5)", my_one_hot, keras_one_hot)
+            print("dtype:", my_one_hot.dtype, "(graded: float32)")
+            for word, row in zip(words, my_one_hot[0]):
+                print(f"{word:>5}", row)
+            print("ids -1 and 5 are outside [0, 5): all-zero rows\\n", one_hot([-1, 5], 5))
+            print("every dot product between the words: the identity, all orthogonal")
+            print(my_one_hot[0] @ my_one_hot[0].T)
+        """),
+        md("""
+            ## 그림: 희소 표현 vs 분산 표현 · Picture: sparse vs dense
+
+            **KO** 왼쪽은 문장 다섯 단어의 원-핫 벡터끼리의 코사인 유사도, 오른쪽은 무작위 밀집
+            벡터(E = 4)끼리의 코사인 유사도입니다. 원-핫은 어떤 단어든 항등 행렬입니다: 모든 쌍이
+            0이고, 'What'은 'time'과도 '?'와도 똑같이 멉니다. 밀집 벡터는 다양한 유사도를 가질 수
+            있습니다. 무작위 벡터의 유사도는 아직 아무 의미가 없습니다: 의미는 분포 가설에 따른
+            학습이 비슷한 맥락의 단어를 가깝게 옮길 때 생깁니다. (노트처럼 E = 100이면 무작위
+            벡터도 거의 직교합니다: 구조는 학습에서만 나옵니다.)
+
+            **EN** Left: cosine similarity between the one-hot vectors of the sentence's five
+            words; right: between random dense vectors (E = 4). One-hot gives the identity matrix
+            whatever the words: every pair is 0, and 'What' is as far from 'time' as from '?'.
+            Dense vectors *can* have graded similarities. Those of random vectors mean nothing yet:
+            meaning appears when training, following the distributional hypothesis, moves the
+            vectors of words from similar contexts together. (With E = 100 as in the notes, random
+            vectors are nearly orthogonal too: the structure comes only from training.)
+        """),
+        code("""
+            def cosine_matrix(vectors):
+                unit = vectors / np.linalg.norm(vectors, axis=-1, keepdims=True)
+                return unit @ unit.T
+
+
+            dense = np.random.default_rng(0).normal(size=(len(words), 4))  # 5 random vectors, E = 4
+            panels = {
+                "one-hot vectors (sparse, V = 5)": cosine_matrix(my_one_hot[0]),
+                "random dense vectors (E = 4)": cosine_matrix(dense),
+            }
+            if plt is None:
+                print("pip install matplotlib to see the picture")
+            else:
+                fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
+                for ax, (title, matrix) in zip(axes, panels.items()):
+                    image = ax.imshow(matrix, cmap="coolwarm", vmin=-1, vmax=1)
+                    ax.set_xticks(range(len(words)), words)
+                    ax.set_yticks(range(len(words)), words)
+                    for (row, col), value in np.ndenumerate(matrix):
+                        ax.text(col, row, f"{value:.2f}", ha="center", va="center", fontsize=9)
+                    ax.set_title(title)
+                fig.colorbar(image, ax=axes, shrink=0.8, label="cosine similarity")
+                plt.show()
+        """),
+        *_self_check("one_hot"),
+        _next(
+            "원-핫 벡터는 서로 직교해서 의미를 담지 못합니다. 02에서는 원-핫 벡터에 가중치를 곱해 "
+            "분산 표현을 얻는 Embedding 레이어를 만듭니다.",
+            "One-hot vectors are orthogonal and carry no meaning. In 02 you build the "
+            "Embedding layer, which turns one-hot vectors times a weight into a distributed "
+            "representation.",
+        ),
+    ]
+
+
+# --- 02 embedding ------------------------------------------------------------------------
+
+
+def _embedding() -> list[Cell]:
+    return [
+        md("""
+            ## Embedding 레이어: 분산 표현의 사전 · A dictionary of distributed representations
+
+            **KO** Embedding 레이어는 단어의 분산 표현을 구현하기 위한 레이어입니다. "단어를
+            V개 쓸 거고, 각각 E차원으로 표현해 줘"라고 하면 V × E 형태의 분산 표현 사전을
+            만듭니다. 이 표가 레이어의 **Weight**(학습되는 파라미터)이고, 모양은
+            **(단어의 개수, Embedding 사이즈)**입니다. 이 사전을 학습시키는 방법으로 word2vec,
+            FastText, GloVe, ELMo 등이 있습니다. 말하자면 컴퓨터가 알아듣는 단어 사전입니다.
+
+            **EN** The Embedding layer implements the distributed representation of words. Say
+            "I use V words, give each one E dimensions", and it creates a V × E table: a
+            dictionary of distributed representations. That table is the layer's **weight** (its
+            trainable parameters), of shape **(number of words, embedding size)**; methods such
+            as word2vec, FastText, GloVe and ELMo are ways to train it. It is the computer's own
+            dictionary of words.
+        """),
+        md("""
+            ## 룩업 테이블 = 원-핫 × 가중치 · A lookup table = one-hot times weights
+
+            **KO** 노트의 말대로 Lookup Table = Embedding Table입니다: 단어 `k`의 임베딩은 그냥
+            표의 `k`번째 행입니다. 노트는 이것을 원-핫 벡터로 설명합니다: 단어를 원-핫 인코딩하고
+            선형 변환(가중치와의 곱)을 합니다. 원-핫 행에는 1이 딱 하나뿐이므로 `W`와 곱하면
+            `W`의 행 하나가 정확히 골라집니다. 그래서 레이어는 `{index: 선형변환값}`을 저장해 두는
+            셈입니다. 실제 레이어는 곱셈 대신 조회(lookup)를 합니다: 단어가 50,000개라면 `(…, V)`
+            원-핫 배열을 만드는 것은 메모리와 시간 낭비이기 때문입니다.
+
+            **EN** As the notes say, Lookup Table = Embedding Table: the embedding of word `k` is
+            simply row `k` of the table. The notes explain it with one-hot vectors: one-hot encode
+            the words, then apply a linear map (multiply by the weight). A one-hot row has a
+            single 1, so multiplying it by `W` picks out exactly one row of `W`; the layer in
+            effect stores `{index: linear map value}`. Real layers look rows up instead of
+            multiplying, because a `(…, V)` one-hot array for 50,000 words wastes memory and time.
+
+            ```
+            [0, 0, 1, 0, 0] @ W = W[2]          one_hot(ids, V) @ W == W[ids]      W: (V, E)
+            ```
+        """),
+        md("""
+            ## 왜 입력에 직접 연결하나 · Why it sits at the input
+
+            **KO** 노트: "Embedding Layer는 미분이 불가능하므로 신경망 설계를 할 때 **입력에
+            직접 연결되게** 사용해야 한다." 조회는 입력(id)에 대해 미분할 수 없습니다: 정수 id는
+            행을 *고를* 뿐이고, "3번 행"을 "3"으로 미분한 값 같은 것은 없습니다. 기울기는 골라진
+            표의 행으로는 흘러가지만 id를 거슬러 흐르지는 않습니다. 그래서 Embedding 레이어는 원래
+            id를 직접 받아야 합니다: 다른 레이어가 계산한 출력 뒤에 두면 그 레이어는 기울기를
+            받지 못합니다.
+
+            **EN** The notes: "the Embedding layer is not differentiable, so in a network it must
+            be **connected directly to the input**." A lookup has no derivative with respect to its
+            input: the integer ids only *select* rows, and there is no gradient of "row 3" with
+            respect to "3". Gradients flow into the selected rows of the table, never back through
+            the ids. So the layer must take the raw ids directly: placed after another layer's
+            computed output, it would leave that layer without gradients.
+        """),
+        md("""
+            ## 분산 표현의 비교: 코사인 유사도 · Comparing distributed vectors: cosine similarity
+
+            **KO** 원-핫 벡터는 모두 직교합니다(01). 분산 표현 벡터는 비슷한 방향을 가리킬 수
+            있고, 보통 코사인 유사도로 잽니다: 같은 방향이면 1, 직교하면 0, 반대 방향이면 -1.
+            예를 들어 과학 `[0.9, 0.8]`, 공학 `[0.8, 0.9]`, 수박 `[-0.7, 0.1]`이라면
+            cos(과학, 공학) = 0.993, cos(과학, 수박) = -0.646입니다.
+
+            **EN** One-hot vectors are all orthogonal (01). Distributed vectors can point in
+            similar directions, and the usual measure is cosine similarity: 1 for the same
+            direction, 0 for orthogonal, -1 for opposite. With science `[0.9, 0.8]`, engineering
+            `[0.8, 0.9]` and watermelon `[-0.7, 0.1]`: cos(science, engineering) = 0.993 and
+            cos(science, watermelon) = -0.646.
+
+            ```
+            cos(a, b) = sum(a * b) / (max(|a|, 1e-7) * max(|b|, 1e-7))      along the last axis
+            ```
+        """),
+        md("""
+            ## 노트의 예제, Keras 3로 · The notes' examples in Keras 3
+
+            **KO** 노트의 첫 예: 단어 3개짜리 문장 `[[3, 57, 35]]` `(1, 3)`에
+            `Embedding(input_dim=64, output_dim=100)`을 쓰면 출력 `(1, 3, 100)`, Weight
+            `(64, 100)`입니다. 그리고 "What time is it ?": 출력 `(1, 5, 100)`, Weight `(5, 100)`.
+            모두가 같은 숫자를 보도록 무작위 초기 가중치 대신 `example.npz`의 표를 `set_weights`로
+            넣습니다 (`dtype="float64"`는 비교를 1e-15 수준으로 정확하게 하려는 것뿐입니다).
+
+            **EN** The notes' first example: a 3-word sentence `[[3, 57, 35]]`, shape `(1, 3)`,
+            through `Embedding(input_dim=64, output_dim=100)` gives `(1, 3, 100)` with weight
+            `(64, 100)`. Then "What time is it ?": output `(1, 5, 100)`, weight `(5, 100)`. So
+            that everyone sees the same numbers, we load the table from `example.npz` with
+            `set_weights` instead of the random initial one (`dtype="float64"` only makes the
+            comparison exact to about 1e-15).
+        """),
+        SENTENCE,
+        code("""
+            if keras is not None:
+                some_words = np.array([[3, 57, 35]])  # words 3, 57 and 35: one sentence
+                first_layer = keras.layers.Embedding(input_dim=64, output_dim=100)
+                print("Embedding된 문장 / embedded sentence:", first_layer(some_words).shape)
+                print("Weight 형태 / weight shape:", first_layer.weights[0].shape)
+
+                embedding_layer = keras.layers.Embedding(
+                    input_dim=len(dic), output_dim=100, dtype="float64"
+                )
+                emb_out = from_keras(embedding_layer, ids, [EXAMPLE["embeddings"]])
+                table = embedding_layer.get_weights()[0]
+                same_as_stored("emb_out", emb_out)
+                rows = emb_out[0]
+                keras_cosine = np.asarray(
+                    -keras.losses.cosine_similarity(rows[:, None, :], rows[None, :, :], axis=-1)
+                )
+                same_as_stored("cosine", keras_cosine)
+            else:
+                table, emb_out = EXAMPLE["embeddings"], EXAMPLE["emb_out"]
+                keras_cosine = EXAMPLE["cosine"]
+            print("\\nEmbedding 결과 / result:", emb_out.shape)
+            print("Embedding Layer의 Weight 형태 / weight shape:", table.shape)
+        """),
+        PITFALLS,
+        PITFALLS_LIVE,
+        _your_turn("embedding", "`embedding_lookup`, `embedding_matmul`, `cosine_similarity`"),
+        code("""
+            from rnnlab.embedding import cosine_similarity, embedding_lookup, embedding_matmul
+
+            my_lookup = embedding_lookup(ids, table)
+        """),
+        code("""
+            my_matmul = embedding_matmul(ids, table)
+        """),
+        code("""
+            compare("embedding_lookup", my_lookup, emb_out)
+            compare("embedding_matmul", my_matmul, emb_out)
+            print("row of 'What' (id 2) is table[2]:", np.array_equal(my_lookup[0, 0], table[2]))
+            try:
+                embedding_lookup(np.array([[-1]]), table)
+            except IndexError as error:
+                print("id -1 -> IndexError:", error)
+            else:
+                print("id -1 gave a row: Keras wraps it to the last row; the exercise asks for IndexError")
+        """),
+        code("""
+            my_cosine = cosine_similarity(my_lookup[0][:, None, :], my_lookup[0][None, :, :])
+        """),
+        code("""
+            compare("cosine_similarity (5 x 5 pairs)", my_cosine, keras_cosine)
+            science, engineering, watermelon = [0.9, 0.8], [0.8, 0.9], [-0.7, 0.1]
+            print("cos(science, engineering) =", np.round(cosine_similarity(science, engineering), 3))
+            print("cos(science, watermelon)  =", np.round(cosine_similarity(science, watermelon), 3))
+            print("a zero vector gives 0, not NaN:", cosine_similarity([0.0, 0.0], [1.0, 2.0]))
+        """),
+        md("""
+            ## 그림: 원-핫 × W는 행을 고른다 · Picture: one-hot @ W selects rows
+
+            **KO** 왼쪽은 문장의 원-핫 행렬 `(5, 5)`(행: 문장 순서의 단어, 열: id), 가운데는
+            표 `W` `(5, 100)`(행: id 순서), 오른쪽은 그 곱입니다. 각 원-핫 행의 1이 `W`의 한 행을
+            골라 문장 순서대로 옮겨 놓습니다: 곱셈이 곧 조회입니다. (보기 쉽게 100개 열 가운데
+            처음 16개만 그립니다.)
+
+            **EN** Left: the sentence's one-hot matrix `(5, 5)` (rows: the words in sentence
+            order, columns: ids); middle: the table `W` `(5, 100)` (rows in id order); right: their
+            product. The single 1 in each one-hot row picks one row of `W` and puts it in sentence
+            order: the multiplication *is* the lookup. (Only the first 16 of the 100 columns are
+            drawn, to keep the colours readable.)
+        """),
+        code("""
+            from rnnlab.one_hot import one_hot
+
+            selector = one_hot(ids, len(dic))[0]  # (5, 5)
+            by_id = [word for word, _ in sorted(dic.items(), key=lambda item: item[1])]
+            shown = slice(0, 16)
+            if plt is None:
+                print("pip install matplotlib to see the picture")
+            else:
+                fig, axes = plt.subplots(
+                    1, 3, figsize=(14, 3.8), gridspec_kw={"width_ratios": [5, 16, 16]},
+                    constrained_layout=True,
+                )
+                scale = np.abs(table[:, shown]).max()
+                axes[0].imshow(selector, cmap="Greys", vmin=0, vmax=1)
+                axes[0].set_xticks(range(len(dic)), [f"{i}:{w}" for i, w in enumerate(by_id)],
+                                   rotation=90)
+                axes[0].set_yticks(range(len(words)), words)
+                axes[0].set_title("one_hot(ids, 5)")
+                axes[1].imshow(table[:, shown], cmap="coolwarm", vmin=-scale, vmax=scale)
+                axes[1].set_yticks(range(len(dic)), [f"{i}: {w}" for i, w in enumerate(by_id)])
+                axes[1].set_title("@ W, the table (5, 100): rows by id")
+                image = axes[2].imshow(my_matmul[0][:, shown], cmap="coolwarm",
+                                       vmin=-scale, vmax=scale)
+                axes[2].set_yticks(range(len(words)), words)
+                axes[2].set_title("= W[ids] (5, 100): rows in sentence order")
+                for ax in axes[1:]:
+                    ax.set_xlabel("embedding dimension (first 16 of 100)")
+                fig.colorbar(image, ax=axes, shrink=0.8)
+                plt.show()
+            print("cosine similarity between the words' embeddings (random table: near 0):")
+            print("       " + " ".join(f"{word:>6}" for word in words))
+            for word, row in zip(words, my_cosine):
+                print(f"{word:>6} " + " ".join(f"{value:6.2f}" for value in row))
+        """),
+        *_self_check("embedding"),
+        _next(
+            "Embedding 레이어의 가중치는 (단어 수, 임베딩 크기) 표이고, 원-핫 × 표 = 표의 행 조회"
+            "입니다. 입력 id에 대해 미분할 수 없으므로 입력에 바로 연결합니다. 03에서는 이 "
+            "`(1, 5, 100)` 출력을 SimpleRNN이 차례로 읽습니다.",
+            "The Embedding layer's weight is a (words, embedding size) table, and one-hot times "
+            "the table is a row lookup. It has no gradient with respect to its input ids, so it "
+            "sits right at the input. In 03 a SimpleRNN reads this `(1, 5, 100)` output step by "
+            "step.",
+        ),
+    ]
+
+
+# --- 03 SimpleRNN ------------------------------------------------------------------------
+
+
+def _simple_rnn() -> list[Cell]:
+    return [
+        md("""
+            ## 순차 데이터와 RNN · Sequential data and the RNN
+
+            **KO** 문장, 영상, 음성은 **순차적(Sequential) 특성**을 가진 데이터입니다: 순서에
+            의미가 있습니다. **RNN**(Recurrent Neural Network)은 이런 순차 데이터를 처리하는
+            모델입니다. 한 번에 한 스텝씩 읽으면서, 지금까지 읽은 것을 요약하는 은닉 상태 `h`를
+            들고 다닙니다. 핵심은 (입력 차원, 출력 차원)에 해당하는 **단 하나의 Weight**를 모든
+            스텝에서 순차적으로 다시 쓴다는 것입니다: 노트의 kernel은 문장이 5단어든 500단어든
+            `(100, 64)`입니다. 스텝마다 이전 스텝의 상태가 필요해서 차례로 계산해야 하므로 다른
+            레이어보다 느립니다.
+
+            **EN** Sentences, video and audio are **sequential** data: their order carries
+            meaning. An **RNN** (recurrent neural network) processes such data. It reads one step
+            at a time and carries a hidden state `h` that summarizes everything read so far. The
+            key point: **one weight** of shape (input dim, output dim) is reused, step after step;
+            the notes' kernel is `(100, 64)` whether the sentence has 5 words or 500. Each step
+            needs the previous step's state, so the steps run one after another, which makes
+            recurrent layers slower than other layers.
+
+            ```
+            h_t = tanh(x_t @ W + h_{t-1} @ R + b)        h_{-1} = 0,  W: (D, U),  R: (U, U),  b: (U,)
+            ```
+
+            (`use_bias=False`, as in the notes, drops `b`.)
+        """),
+        md("""
+            ## return_sequences: 분류 vs 생성 · Classification vs generation
+
+            **KO** 문장이 긍정인지 부정인지 나누려면(분류), 문장을 모두 읽은 후 **최종 Step의
+            Output**만 확인해도 판단할 수 있습니다: `(1, 64)`. 하지만 문장을 생성한다면, 이전
+            단어를 입력으로 받아 생성된 다음 단어, 즉 **모든 Step의 Output**이 필요합니다:
+            `return_sequences=True`, `(1, 5, 64)`. 두 경우 모두 Weight는 같은 `(100, 64)`입니다.
+
+            **EN** To tell whether a sentence is positive or negative (classification), reading
+            the whole sentence and looking at the **last step's output** is enough: `(1, 64)`. To
+            generate text, each step's output predicts the next word, so you need **every step's
+            output**: `return_sequences=True`, `(1, 5, 64)`. Both have the same `(100, 64)` weight.
+        """),
+        md("""
+            ## 왜 SimpleRNN은 잊어버리나: 기울기 소실 · Why SimpleRNN forgets: vanishing gradients
+
+            **KO** 딥러닝은 역전파로 가중치의 미분을 구해 업데이트합니다. RNN에서는 그 기울기가
+            모든 스텝을 거꾸로 거쳐야 하고, 스텝마다 `tanh`의 미분과 `R`이 곱해집니다. 그래서
+            입력이 길수록 앞부분 단어의 미분값이 매우 작아지거나(**기울기 소실**, vanishing
+            gradient) 매우 커집니다(폭주, exploding). 입력의 앞부분이 뒤로 갈수록 옅어져 손실이
+            생기는 것입니다. LSTM(04)이 이 문제를 풀기 위해 만들어졌습니다. 아래 그림의 오른쪽이
+            이것을 직접 보여 줍니다.
+
+            **EN** Training computes the weights' derivatives by backpropagation. In an RNN the
+            gradient travels back through every step, and each step multiplies it by the `tanh`
+            derivative and by `R`. So the longer the input, the smaller (**vanishing gradient**)
+            or larger (exploding gradient) the derivative reaching the first words becomes: the
+            start of the input fades. LSTM (04) was built to fix this. The right half of the
+            picture below shows it happening.
+        """),
+        md("""
+            ## 노트의 예제, Keras 3로 · The notes' example in Keras 3
+
+            **KO** 노트의 두 레이어 `rnn_seq_layer`(모든 스텝)와 `rnn_fin_layer`(최종 스텝)를
+            그대로 만들되, 두 레이어에 같은 가중치를 넣어서 최종 출력이 모든 스텝 출력의 마지막
+            행과 같다는 것을 볼 수 있게 합니다. `weights[0]`이 노트가 출력한 `(100, 64)` kernel
+            이고, recurrent kernel `(64, 64)`도 있습니다 (`use_bias=False`라 bias는 없습니다).
+
+            **EN** We build the notes' two layers, `rnn_seq_layer` (every step) and
+            `rnn_fin_layer` (last step), but give both the same weights, so that the final output
+            is visibly the last row of the sequence output. `weights[0]` is the `(100, 64)` kernel
+            the notes print; there is also a recurrent kernel `(64, 64)` (no bias: `use_bias=False`).
+        """),
+        SENTENCE,
+        code("""
+            if keras is not None:
+                embedding_layer = keras.layers.Embedding(
+                    input_dim=len(dic), output_dim=100, dtype="float64"
+                )
+                emb_out = from_keras(embedding_layer, ids, [EXAMPLE["embeddings"]])
+
+                rnn_seq_layer = keras.layers.SimpleRNN(
+                    units=64, return_sequences=True, use_bias=False, dtype="float64"
+                )
+                example_weights = [EXAMPLE["kernel"], EXAMPLE["recurrent_kernel"]]
+                rnn_seq_out = from_keras(rnn_seq_layer, emb_out, example_weights)
+                weights = rnn_seq_layer.get_weights()  # [kernel (100, 64), recurrent_kernel (64, 64)]
+
+                rnn_fin_layer = keras.layers.SimpleRNN(units=64, use_bias=False, dtype="float64")
+                rnn_fin_out = from_keras(rnn_fin_layer, emb_out, weights)
+                same_as_stored("seq_out", rnn_seq_out)
+                same_as_stored("fin_out", rnn_fin_out)
+            else:
+                emb_out = EXAMPLE["emb_out"]
+                rnn_seq_out, rnn_fin_out = EXAMPLE["seq_out"], EXAMPLE["fin_out"]
+                weights = [EXAMPLE["kernel"], EXAMPLE["recurrent_kernel"]]
+            print("Embedding 결과 / result:", emb_out.shape)
+            print("RNN 결과 (모든 Step Output) / every step:", rnn_seq_out.shape)
+            print("RNN 결과 (최종 Step Output) / last step:", rnn_fin_out.shape)
+            print("Weight 형태 / weight shapes:", [w.shape for w in weights])
+            print("last step == final output:", np.allclose(rnn_seq_out[:, -1], rnn_fin_out))
+        """),
+        PITFALLS,
+        PITFALLS_LIVE,
+        _your_turn("simple_rnn", "`simple_rnn_step` and `simple_rnn`",
+                   "`simple_rnn_step`과 `simple_rnn`"),
+        code("""
+            from rnnlab.simple_rnn import simple_rnn, simple_rnn_step
+
+            my_h0 = simple_rnn_step(emb_out[:, 0], np.zeros((1, 64)), *weights)
+        """),
+        code("""
+            my_seq_out = simple_rnn(emb_out, *weights, return_sequences=True)
+        """),
+        code("""
+            compare("simple_rnn_step, first word", my_h0, rnn_seq_out[:, 0])
+            compare("simple_rnn, return_sequences=True ", my_seq_out, rnn_seq_out)
+            my_fin_out, my_state = simple_rnn(emb_out, *weights, return_state=True)
+            compare("simple_rnn, return_sequences=False", my_fin_out, rnn_fin_out)
+            compare("simple_rnn, return_state: h_T     ", my_state, rnn_fin_out)
+        """),
+        md("""
+            ## 그림: 은닉 상태와 기울기 소실 · Picture: hidden states over time, vanishing gradients
+
+            **KO** 왼쪽: 단어마다(행) 64개 유닛(열)의 은닉 상태 `h_t`. 각 행은 그 단어까지 읽은
+            문장 전체의 요약이고, 값은 `tanh` 때문에 -1과 1 사이입니다. 오른쪽: 같은 가중치로
+            문장을 8번 이어 붙인 40 스텝 입력에서, 마지막 상태가 `k` 스텝 전의 상태에 얼마나
+            민감한지 (야코비안 `∂h_T/∂h_{T-k}`의 크기, 로그 눈금). 스텝마다
+            `diag(1 - h_t²) Rᵀ`가 곱해지면서 지수적으로 줄어듭니다: 앞쪽 입력이 옅어지는
+            기울기 소실입니다.
+
+            **EN** Left: the hidden state `h_t` of the 64 units (columns) after each word (rows).
+            Each row summarizes the sentence up to that word; `tanh` keeps the values between -1
+            and 1. Right: with the same weights on a 40-step input (the sentence 8 times), how
+            sensitive the last state is to the state `k` steps earlier (the size of the Jacobian
+            `∂h_T/∂h_{T-k}`, log scale). Every step multiplies by `diag(1 - h_t²) Rᵀ`, and the
+            size falls exponentially: the start of the input fades. That is the vanishing gradient.
+        """),
+        code("""
+            long_inputs = np.tile(emb_out, (1, 8, 1))  # the sentence 8 times: T = 40
+            states = np.asarray(simple_rnn(long_inputs, *weights, return_sequences=True))[0]
+            R = np.asarray(weights[1], dtype=float)
+            jacobian, sizes = np.eye(R.shape[0]), []
+            for t in range(len(states) - 1, 0, -1):  # dh_t/dh_{t-1} = diag(1 - h_t^2) R^T
+                jacobian = jacobian @ (np.diag(1 - states[t] ** 2) @ R.T)
+                sizes.append(np.linalg.norm(jacobian, 2))
+            print("|dh_T/dh_(T-k)| for k = 1, 5, 10, 20:", [f"{sizes[k - 1]:.1e}" for k in (1, 5, 10, 20)])
+
+            if plt is None:
+                print("pip install matplotlib to see the picture")
+            else:
+                fig, axes = plt.subplots(1, 2, figsize=(13, 3.8), gridspec_kw={"width_ratios": [2, 1]})
+                image = axes[0].imshow(my_seq_out[0], cmap="coolwarm", vmin=-1, vmax=1, aspect="auto")
+                axes[0].set_yticks(range(len(words)), [f"t={t}: {w}" for t, w in enumerate(words)])
+                axes[0].set_xlabel("unit")
+                axes[0].set_title("SimpleRNN hidden state h_t after each word")
+                fig.colorbar(image, ax=axes[0])
+                axes[1].semilogy(range(1, len(sizes) + 1), sizes, marker=".")
+                axes[1].set_xlabel("k, steps back from the last one")
+                axes[1].set_ylabel("|dh_T / dh_(T-k)|")
+                axes[1].set_title("the gradient fades (T = 40)")
+                axes[1].grid(True, which="both", alpha=0.3)
+                plt.show()
+        """),
+        *_self_check("simple_rnn"),
+        _next(
+            "SimpleRNN은 하나의 가중치를 모든 스텝에서 다시 쓰고, `return_sequences`는 분류(최종 "
+            "스텝)와 생성(모든 스텝)을 가릅니다. 기울기는 스텝마다 줄어들어 앞부분이 옅어집니다. "
+            "04의 LSTM은 셀 상태와 게이트로 이것을 해결합니다.",
+            "SimpleRNN reuses one weight at every step, and `return_sequences` separates "
+            "classification (last step) from generation (every step). The gradient shrinks at "
+            "every step, so the start fades. The LSTM of 04 fixes this with a cell state and "
+            "gates.",
+        ),
+    ]
+
+
+# --- 04 LSTM -----------------------------------------------------------------------------
+
+
+def _lstm() -> list[Cell]:
+    return [
+        md("""
+            ## 왜 LSTM인가 · Why LSTM
+
+            **KO** LSTM(Long Short-Term Memory)도 RNN 레이어의 일종입니다. 가중치를 순차적으로
+            다시 쓰는 RNN의 특성상, 입력이 길수록 초기 단어의 미분값이 매우 작아지거나(기울기
+            소실) 매우 커집니다(폭주). LSTM은 **Cell state**를 통해 긴 문장의 앞부분도 손실 없이
+            저장하도록 만들어졌습니다.
+
+            **EN** LSTM (Long Short-Term Memory) is a kind of RNN layer too. Because an RNN reuses
+            its weights step after step, the longer the input, the smaller (vanishing) or larger
+            (exploding) the derivative for the first words. The LSTM was built to keep even the
+            start of a long sentence, through its **cell state**.
+        """),
+        md("""
+            ## 셀 상태: 컨베이어 벨트 · The cell state: a conveyor belt
+
+            **KO** LSTM의 가장 큰 특징은 그림 상단에 가로로 그어진 **Cell state** `c`입니다.
+            컨베이어 벨트처럼, 정보가 아주 작은 선형 변환만 거치며 스텝을 따라 흘러갑니다. 이
+            벨트에 정보를 추가하거나 지우는 것이 **Gate**입니다. Gate는 시그모이드와 pointwise
+            곱셈으로 이루어진 정보 전달 방법입니다: 시그모이드가 각 항목마다 0과 1 *사이*의 값을
+            내어 얼마나 통과시킬지 정합니다 (0: 모두 막음, 1: 모두 통과).
+
+            **EN** The LSTM's most distinctive part is the horizontal line along the top of the
+            usual diagram: the **cell state** `c`. Like a conveyor belt, information rides along
+            it through the steps with only small, pointwise changes. What adds information to the
+            belt or removes it are **gates**. A gate is a sigmoid followed by a pointwise
+            multiplication: the sigmoid gives each entry a value *between* 0 and 1, saying how much
+            to let through (0: block all, 1: pass all).
+
+            > **KO** 노트는 게이트 출력이 "0과 1로만" 이루어진다고 하지만, 시그모이드는 0과 1
+            > 사이의 아무 값이나 냅니다. 그래서 게이트가 신호의 일부만 통과시킬 수 있습니다.
+            > **EN** The notes say the gate output is "only 0 and 1"; a sigmoid gives any value
+            > between 0 and 1, which is what lets a gate pass part of a signal.
+        """),
+        md("""
+            ## 게이트 넷, 가중치 4배 · Four blocks, four times the weights
+
+            **KO** LSTM은 한 레이어에 가중치 블록이 4개 있습니다 (노트의 1번, 2번, -번, 4번):
+            - **forget gate** `f`: cell state에서 지울 값을 고릅니다.
+            - **input gate** `i`: 새 후보를 cell state에 얼마나 반영할지 고릅니다.
+            - **candidate** `g` (`tanh`, 노트의 "-번", 원래 본연의 가중치): 쓸 수 있는 새 값입니다.
+            - **output gate** `o`: cell state에서 걸러서 출력 `h`로 내보낼 것을 고릅니다.
+
+            그래서 SimpleRNN의 `(100, 64)`에 비해 LSTM의 kernel은 `(100, 256)`으로 4배입니다.
+            노트의 말처럼 단순히 4배 '많은' 것이 아니라 4배 '다양한' 것입니다: 블록마다 맡은
+            역할이 다릅니다. Keras는 열을 **i, f, c, o** 순서로 나란히 둡니다: `0:U` input,
+            `U:2U` forget, `2U:3U` candidate, `3U:4U` output.
+
+            **EN** An LSTM layer has four weight blocks (the notes' steps 1, 2, - and 4):
+            - **forget gate** `f`: what to erase from the cell state;
+            - **input gate** `i`: how much of the new candidate to write into the cell state;
+            - **candidate** `g` (`tanh`; the notes' step "-", the layer's own weights): the new
+              values that could be written;
+            - **output gate** `o`: what part of the (squashed) cell state to emit as `h`.
+
+            So next to SimpleRNN's `(100, 64)`, the LSTM's kernel is `(100, 256)`: four times as
+            big. As the notes put it, not just four times *more* weights but four times more
+            *varied* ones: each block plays its own role. Keras puts the columns side by side in
+            the order **i, f, c, o**: `0:U` input, `U:2U` forget, `2U:3U` candidate, `3U:4U` output.
+
+            ```
+            z = x_t @ W + h_{t-1} @ R + b                    (B, 4U), split into z_i, z_f, z_c, z_o
+            i = sigmoid(z_i)   f = sigmoid(z_f)   g = tanh(z_c)   o = sigmoid(z_o)
+            c_t = f * c_{t-1} + i * g                        (* is elementwise)
+            h_t = o * tanh(c_t)
+            ```
+        """),
+        md("""
+            ## 노트의 예제, Keras 3로 · The notes' example in Keras 3
+
+            **KO** 노트는 LSTM 코드가 SimpleRNN 코드와 같다고 합니다: 레이어 이름만 바꾸면
+            됩니다. 출력은 `(1, 5, 64)`(모든 스텝)와 `(1, 64)`(최종 스텝), Weight는 `(100, 256)`
+            입니다. 노트가 출력한 것은 `weights[0]`, kernel `(D, 4U)`이고, recurrent kernel은
+            `(64, 256)`입니다. `return_state=True`를 더하면 최종 `h`와 `c`도 받습니다.
+
+            **EN** The notes say the LSTM code is the SimpleRNN code with the layer renamed. The
+            outputs are `(1, 5, 64)` (every step) and `(1, 64)` (last step), the weight
+            `(100, 256)`: that is `weights[0]`, the kernel `(D, 4U)`; the recurrent kernel is
+            `(64, 256)`. With `return_state=True` we also get the final `h` and `c`.
+        """),
+        SENTENCE,
+        code("""
+            if keras is not None:
+                embedding_layer = keras.layers.Embedding(
+                    input_dim=len(dic), output_dim=100, dtype="float64"
+                )
+                emb_out = from_keras(embedding_layer, ids, [EXAMPLE["embeddings"]])
+
+                lstm_seq_layer = keras.layers.LSTM(
+                    units=64, return_sequences=True, return_state=True, use_bias=False,
+                    dtype="float64",
+                )
+                example_weights = [EXAMPLE["kernel"], EXAMPLE["recurrent_kernel"]]
+                lstm_seq_out, lstm_h, lstm_c = from_keras(lstm_seq_layer, emb_out, example_weights)
+                weights = lstm_seq_layer.get_weights()  # [kernel (100, 256), recurrent (64, 256)]
+
+                lstm_fin_layer = keras.layers.LSTM(units=64, use_bias=False, dtype="float64")
+                lstm_fin_out = from_keras(lstm_fin_layer, emb_out, weights)
+                for name, value in [("seq_out", lstm_seq_out), ("fin_out", lstm_fin_out),
+                                    ("h", lstm_h), ("c", lstm_c)]:
+                    same_as_stored(name, value)
+            else:
+                emb_out, lstm_h, lstm_c = EXAMPLE["emb_out"], EXAMPLE["h"], EXAMPLE["c"]
+                lstm_seq_out, lstm_fin_out = EXAMPLE["seq_out"], EXAMPLE["fin_out"]
+                weights = [EXAMPLE["kernel"], EXAMPLE["recurrent_kernel"]]
+            print("LSTM 결과 (모든 Step Output) / every step:", lstm_seq_out.shape)
+            print("LSTM 결과 (최종 Step Output) / last step:", lstm_fin_out.shape)
+            print("LSTM Layer의 Weight 형태 / weight shapes:", [w.shape for w in weights])
+            print("4 x SimpleRNN's (100, 64):", weights[0].shape[1] == 4 * 64)
+        """),
+        PITFALLS,
+        PITFALLS_LIVE,
+        _your_turn("lstm", "`lstm_gates`, `lstm_step`, `lstm`"),
+        code("""
+            from rnnlab.lstm import lstm, lstm_gates, lstm_step
+
+            zeros = np.zeros((1, 64))
+            my_gates = lstm_gates(emb_out[:, 0], zeros, *weights)
+        """),
+        code("""
+            my_h0, my_c0 = lstm_step(emb_out[:, 0], zeros, zeros, *weights)
+        """),
+        code("""
+            my_seq_out, my_h, my_c = lstm(emb_out, *weights, return_sequences=True, return_state=True)
+        """),
+        code("""
+            print("gate shapes (i, f, g, o):", [np.shape(gate) for gate in my_gates])
+            compare("lstm_step, first word: h", my_h0, lstm_seq_out[:, 0])
+            compare("lstm, return_sequences=True", my_seq_out, lstm_seq_out)
+            compare("lstm, return_state: h_T    ", my_h, lstm_h)
+            compare("lstm, return_state: c_T    ", my_c, lstm_c)
+            compare("lstm, last step only       ", lstm(emb_out, *weights), lstm_fin_out)
+        """),
+        md("""
+            ## 그림: 시간에 따른 게이트 · Picture: the gates over time
+
+            **KO** 여러분의 `lstm_gates`와 `lstm_step`으로 문장을 한 스텝씩 돌리며 게이트 값을
+            모았습니다. 행은 단어, 열은 64개 유닛입니다. `i`, `f`, `o`는 시그모이드라 0과 1
+            사이(0: 막음, 1: 통과), 후보 `g`는 `tanh`라 -1과 1 사이입니다. 마지막 줄의 셀 상태
+            `c_t = f * c_{t-1} + i * g`는 `f`가 1에 가까운 유닛에서 이전 값을 이어 받고, `f`가 0에
+            가까운 유닛에서 지웁니다. 여기 가중치는 학습하지 않은 무작위 값이고 bias도 없어서
+            게이트가 대부분 0.5 근처, 즉 반쯤 열려 있습니다. 어떤 유닛의 게이트를 0이나 1 쪽으로
+            밀어 무엇을 기억하고 무엇을 지울지 정하는 것은 학습입니다.
+
+            **EN** Your `lstm_gates` and `lstm_step` run the sentence one step at a time, and we
+            collect the gates: rows are the words, columns the 64 units. `i`, `f` and `o` are
+            sigmoids, between 0 and 1 (0: block, 1: pass); the candidate `g` is a `tanh`, between
+            -1 and 1. In the last row, the cell state `c_t = f * c_{t-1} + i * g` carries the old
+            value on in units where `f` is near 1 and erases it where `f` is near 0. The weights
+            here are random and untrained, with no bias, so most gates sit near 0.5: half open.
+            Training is what pushes a unit's gates towards 0 or 1, deciding what to keep and what
+            to erase.
+        """),
+        code("""
+            h, c, history = zeros, zeros, {"i": [], "f": [], "g": [], "o": [], "c": []}
+            for t in range(len(words)):
+                i, f, g, o = lstm_gates(emb_out[:, t], h, *weights)
+                h, c = lstm_step(emb_out[:, t], h, c, *weights)
+                for name, value in zip("ifgoc", (i, f, g, o, c)):
+                    history[name].append(np.asarray(value)[0])
+            print("h after the loop == Keras's final h:", np.allclose(h, lstm_h, atol=1e-5))
+
+            titles = {
+                "i": "input gate i = sigmoid(z_i)", "f": "forget gate f = sigmoid(z_f)",
+                "g": "candidate g = tanh(z_c)", "o": "output gate o = sigmoid(z_o)",
+                "c": "cell state c_t = f * c_(t-1) + i * g",
+            }
+            if plt is None:
+                print("pip install matplotlib to see the picture")
+            else:
+                fig, axes = plt.subplots(5, 1, figsize=(11, 10), sharex=True)
+                for ax, name in zip(axes, titles):
+                    values = np.array(history[name])  # (T, U)
+                    if name in "ifo":
+                        image = ax.imshow(values, cmap="viridis", vmin=0, vmax=1, aspect="auto")
+                    else:
+                        scale = max(1.0, float(np.abs(values).max()))
+                        image = ax.imshow(values, cmap="coolwarm", vmin=-scale, vmax=scale,
+                                          aspect="auto")
+                    ax.set_yticks(range(len(words)), words)
+                    ax.set_title(titles[name], fontsize=10)
+                    fig.colorbar(image, ax=ax, pad=0.01)
+                axes[-1].set_xlabel("unit")
+                fig.tight_layout()
+                plt.show()
+        """),
+        *_self_check("lstm"),
+        _next(
+            "LSTM은 셀 상태라는 컨베이어 벨트와 그것을 조절하는 게이트(forget, input, output)와 "
+            "후보로 이루어지고, 그래서 가중치가 SimpleRNN의 4배입니다 (Keras 순서 i, f, c, o). "
+            "05에서는 이런 레이어 두 개로 문장을 양쪽에서 읽습니다.",
+            "An LSTM is a conveyor belt, the cell state, with gates (forget, input, output) and a "
+            "candidate that edit it, hence four times SimpleRNN's weights (Keras's order i, f, "
+            "c, o). In 05 two such layers read the sentence from both ends.",
+        ),
+    ]
+
+
+# --- 05 Bidirectional --------------------------------------------------------------------
+
+
+def _bidirectional() -> list[Cell]:
+    return [
+        md("""
+            ## 양쪽에서 읽기 · Reading both ways
+
+            **KO** 왼쪽에서 오른쪽으로만 읽는 순환 레이어는 각 스텝에서 과거만 압니다. 하지만
+            단어의 의미는 문장 뒤쪽에 따라 달라지기도 합니다. 양방향(Bidirectional) RNN은 같은
+            레이어 **두 개**를 서로 다른 가중치로 돌립니다: 하나는 `x_0 … x_{T-1}`을, 다른 하나는
+            `x_{T-1} … x_0`을 읽습니다 (`go_backwards=True`, 03). 노트의 말대로 "양방향이라서
+            가중치가 두 배"입니다: 앞에서도 뒤에서도 가야 하니까요. 두 출력을 이어 붙이면(concat)
+            폭도 두 배가 됩니다: 64 + 64 = 128.
+
+            **EN** A recurrent layer that reads left to right only knows the past at each step,
+            but a word's meaning often depends on what comes later too. A bidirectional RNN runs
+            **two copies** of a layer with separate weights: one reads `x_0 … x_{T-1}`, the other
+            `x_{T-1} … x_0` (`go_backwards=True`, exercise 03). As the notes say, the weights
+            double because it has to go from the front and from the back. Concatenating the two
+            outputs doubles the width too: 64 + 64 = 128.
+        """),
+        md("""
+            ## 뒤집기 · The flip
+
+            **KO** 역방향 레이어는 출력을 *처리 순서*로 돌려줍니다: 첫 출력이 시간 `T-1`의
+            것입니다. `return_sequences`로 합치기 전에 역방향 출력을 시간 순서로 다시 뒤집어서,
+            위치 `t`에 다음 둘이 짝지어지게 합니다:
+            - 순방향: `x_0 … x_t`를 읽은 뒤의 상태,
+            - 역방향: `x_{T-1} … x_t`를 읽은 뒤의 상태.
+
+            둘을 합치면 스텝 `t` 주변의 문장 전체를 본 셈입니다. `return_sequences` 없이는 각
+            레이어의 최종 상태, 즉 `x_{T-1}` 뒤의 순방향 상태와 `x_0` 뒤의 역방향 상태를 합칩니다.
+
+            **EN** The backward copy returns its outputs in *processing* order: its first output
+            belongs to time `T-1`. Before merging with `return_sequences`, flip the backward
+            outputs back to time order, so that position `t` pairs
+            - the forward state after reading `x_0 … x_t`, with
+            - the backward state after reading `x_{T-1} … x_t`.
+
+            Together they have seen the whole sentence around step `t`. Without
+            `return_sequences`, each copy gives its final state: the forward one after `x_{T-1}`
+            and the backward one after `x_0`; those two are merged.
+
+            ```
+            fwd[:, t] = F(x_0 .. x_t)        bwd[:, t] = G_out[:, T-1-t] = G(x_{T-1} .. x_t)
+            concat: [fwd | bwd]   sum: fwd + bwd   ave: (fwd + bwd) / 2   mul: fwd * bwd   None: [fwd, bwd]
+            ```
+        """),
+        md("""
+            ## 노트의 예제, Keras 3로 · The notes' example in Keras 3
+
+            **KO** `Bidirectional(SimpleRNN(units=64, use_bias=False, return_sequences=True))`에
+            `(1, 5, 100)`을 넣으면 `(1, 5, 128)`입니다. `get_weights()`는 순방향 레이어의
+            가중치 다음에 역방향 레이어의 가중치를 줍니다: `(100, 64)`, `(64, 64)`, `(100, 64)`,
+            `(64, 64)`. 노트는 이 결과를 "(최종 Step Output)"이라고 적었지만, 안쪽 레이어가
+            `return_sequences=True`이므로 `(1, 5, 128)`은 모든 스텝입니다. 최종 스텝만이라면
+            `(1, 128)`입니다.
+
+            **EN** `Bidirectional(SimpleRNN(units=64, use_bias=False, return_sequences=True))` on
+            `(1, 5, 100)` gives `(1, 5, 128)`. `get_weights()` lists the forward layer's weights,
+            then the backward layer's: `(100, 64)`, `(64, 64)`, `(100, 64)`, `(64, 64)`. The notes
+            label this result "(final step output)", but the inner layer has
+            `return_sequences=True`, so `(1, 5, 128)` holds every step; the last step alone
+            would be `(1, 128)`.
+        """),
+        SENTENCE,
+        code("""
+            if keras is not None:
+                embedding_layer = keras.layers.Embedding(
+                    input_dim=len(dic), output_dim=100, dtype="float64"
+                )
+                emb_out = from_keras(embedding_layer, ids, [EXAMPLE["embeddings"]])
+
+                example_weights = [
+                    EXAMPLE[f"{half}_{name}"]
+                    for half in ("forward", "backward") for name in ("kernel", "recurrent_kernel")
+                ]
+                bi_rnn = keras.layers.Bidirectional(
+                    keras.layers.SimpleRNN(units=64, use_bias=False, return_sequences=True,
+                                           dtype="float64"),
+                    dtype="float64",
+                )
+                bi_out = from_keras(bi_rnn, emb_out, example_weights)
+                weights = bi_rnn.get_weights()  # forward (kernel, recurrent), then backward
+
+                bi_fin = keras.layers.Bidirectional(
+                    keras.layers.SimpleRNN(units=64, use_bias=False, dtype="float64"),
+                    dtype="float64",
+                )
+                bi_fin_out = from_keras(bi_fin, emb_out, weights)
+                same_as_stored("seq_out", bi_out)
+                same_as_stored("fin_out", bi_fin_out)
+            else:
+                emb_out, bi_out, bi_fin_out = (EXAMPLE[key] for key in ("emb_out", "seq_out", "fin_out"))
+                weights = [
+                    EXAMPLE[f"{half}_{name}"]
+                    for half in ("forward", "backward") for name in ("kernel", "recurrent_kernel")
+                ]
+            forward_weights, backward_weights = weights[:2], weights[2:]
+            print("입력 문장 데이터 형태 / input:", emb_out.shape)
+            print("Bidirectional RNN 결과 (모든 Step) / every step:", bi_out.shape)
+            print("Bidirectional RNN 결과 (최종 Step) / last step:", bi_fin_out.shape)
+            print("get_weights():", [w.shape for w in weights])
+        """),
+        PITFALLS,
+        md("""
+            > **KO** 하나 더: 노트는 `(1, 5, 128)`을 "(최종 Step Output)"이라고 부르지만 모든
+            > 스텝의 출력입니다 (안쪽 레이어가 `return_sequences=True`).
+            > **EN** One more: the notes call `(1, 5, 128)` the "(final step output)", but it holds
+            > every step (the inner layer has `return_sequences=True`).
+        """),
+        PITFALLS_LIVE,
+        _your_turn("bidirectional", "`bidirectional` (with your `simple_rnn` as the layer)",
+                   "`bidirectional`(레이어는 여러분의 `simple_rnn`)"),
+        code("""
+            from rnnlab.bidirectional import bidirectional
+            from rnnlab.simple_rnn import simple_rnn
+
+            my_bi_out = bidirectional(
+                emb_out, simple_rnn, forward_weights, backward_weights, return_sequences=True
+            )
+        """),
+        code("""
+            compare("bidirectional, return_sequences=True ", my_bi_out, bi_out)
+            my_bi_fin = bidirectional(emb_out, simple_rnn, forward_weights, backward_weights)
+            compare("bidirectional, return_sequences=False", my_bi_fin, bi_fin_out)
+            halves = bidirectional(emb_out, simple_rnn, forward_weights, backward_weights,
+                                   merge_mode=None, return_sequences=True)
+            print("merge_mode=None:", [np.shape(half) for half in halves])
+            print("merge_mode='sum':", np.shape(bidirectional(
+                emb_out, simple_rnn, forward_weights, backward_weights, merge_mode="sum")))
+        """),
+        md("""
+            ## 그림: 역방향 절반이 시간에 맞춰 정렬되는 방식 · Picture: how the backward half lines up in time
+
+            **KO** 왼쪽: 순방향 절반 (출력의 앞 64열). 가운데: 역방향 레이어가 돌려준 그대로의
+            출력, *처리 순서* (`?`, `it`, `is`, `time`, `What`). 오른쪽: 다시 뒤집어 시간 순서로
+            맞춘 역방향 절반 (출력의 뒤 64열). 행 이름은 그 상태가 그때까지 읽은 단어들입니다:
+            순방향의 `What` 행은 `What`만 보았고, 역방향의 `What` 행은 문장 전체를 거꾸로
+            보았습니다. 그래서 `return_sequences` 없는 최종 출력은 순방향의 마지막 행과 역방향의
+            *첫* 행(시간 순서)을 이은 것입니다.
+
+            **EN** Left: the forward half (the output's first 64 columns). Middle: the backward
+            layer's raw output, in *processing* order (`?`, `it`, `is`, `time`, `What`). Right:
+            the backward half flipped back to time order (the output's last 64 columns). Each row
+            is labelled with the words that state has read: the forward row for `What` has seen
+            only `What`; the backward row for `What` has seen the whole sentence, backwards. So
+            the final output without `return_sequences` joins the forward *last* row and the
+            backward *first* row (in time order).
+        """),
+        code("""
+            T = len(words)
+            raw_backward = np.asarray(
+                simple_rnn(emb_out, *backward_weights, return_sequences=True, go_backwards=True)
+            )[0]
+            forward_half, backward_half = my_bi_out[0][:, :64], my_bi_out[0][:, 64:]
+            print("backward half == raw backward output flipped:",
+                  np.allclose(backward_half, raw_backward[::-1]))
+            print("final output == [forward last row | backward first row]:",
+                  np.allclose(my_bi_fin[0], np.concatenate([forward_half[-1], backward_half[0]])))
+
+            panels = [
+                ("forward half, time order", forward_half,
+                 [" ".join(words[: t + 1]) for t in range(T)]),
+                ("backward layer output, processing order", raw_backward,
+                 [" ".join(words[T - 1 - s:][::-1]) for s in range(T)]),
+                ("backward half, flipped to time order", backward_half,
+                 [" ".join(words[t:][::-1]) for t in range(T)]),
+            ]
+            if plt is None:
+                print("pip install matplotlib to see the picture")
+            else:
+                fig, axes = plt.subplots(1, 3, figsize=(16, 4), constrained_layout=True)
+                for ax, (title, values, labels) in zip(axes, panels):
+                    image = ax.imshow(values, cmap="coolwarm", vmin=-1, vmax=1, aspect="auto")
+                    ax.set_yticks(range(T), labels, fontsize=8)
+                    ax.set_xlabel("unit")
+                    ax.set_title(title, fontsize=10)
+                fig.colorbar(image, ax=axes, shrink=0.8)
+                plt.show()
+        """),
+        *_self_check("bidirectional"),
+        _next(
+            "Bidirectional은 순방향과 역방향 두 레이어를 따로 된 가중치로 돌리고, 역방향 출력을 "
+            "시간 순서로 뒤집어 합칩니다. concat이면 폭이 두 배(128)입니다. 다섯 연습을 모두 "
+            "마쳤다면 `python -m pytest`로 전체를 점검하세요.",
+            "Bidirectional runs a forward and a backward layer with separate weights, flips the "
+            "backward outputs back to time order and merges; concat doubles the width (128). If "
+            "all five exercises are done, check everything with `python -m pytest`.",
+        ),
+    ]
+
+
+CONTENT = {
+    "one_hot": _one_hot,
+    "embedding": _embedding,
+    "simple_rnn": _simple_rnn,
+    "lstm": _lstm,
+    "bidirectional": _bidirectional,
+}
+
+
+def cells(exercise: str) -> list[Cell]:
+    """The notebook's cells in order, as ``(kind, source)`` pairs."""
+    body = CONTENT[exercise]()
+    return [_intro(exercise), _setup(exercise), HELPERS, *body]
+
+
+def build(exercise: str) -> nbformat.NotebookNode:
+    """The notebook of one exercise: no outputs, no execution counts, stable cell ids."""
+    if exercise not in CONTENT:
+        raise ValueError(f"unknown exercise {exercise!r}; expected one of {EXERCISES}")
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata = nbformat.from_dict(
+        {"kernelspec": KERNELSPEC, "language_info": LANGUAGE_INFO}
+    )
+    for n, (kind, source) in enumerate(cells(exercise)):
+        make = nbformat.v4.new_markdown_cell if kind == "md" else nbformat.v4.new_code_cell
+        notebook.cells.append(make(source, id=f"{exercise}-{n}"))
+    return notebook
+
+
+def notebook_path(exercise: str, root: Path = EXERCISE_DOCS) -> Path:
+    """``root/NN_name/NN_name.ipynb``."""
+    return root / folder(exercise) / f"{folder(exercise)}.ipynb"
+
+
+def render(exercise: str) -> str:
+    """The exact text of the committed notebook."""
+    text = nbformat.writes(build(exercise))
+    return text if text.endswith("\n") else text + "\n"
+
+
+def write_all(root: Path = EXERCISE_DOCS) -> list[Path]:
+    """Write every exercise's notebook under ``root``; returns the paths."""
+    written = []
+    for exercise in EXERCISES:
+        path = notebook_path(exercise, Path(root))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render(exercise), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m autograder.notebooks [DEST]``: rewrite the notebooks."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) > 1 or any(arg.startswith("-") for arg in args):
+        print("usage: python -m autograder.notebooks [DEST]  (default: exercises/)",
+              file=sys.stderr)
+        return 2
+    dest = Path(args[0]) if args else EXERCISE_DOCS
+    for path in write_all(dest):
+        print(path)
+    if dest == EXERCISE_DOCS:
+        print("now run `python -m autograder template` to copy them into the template")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
