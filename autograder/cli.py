@@ -109,6 +109,13 @@ def _bench(args: argparse.Namespace) -> int:
     return bench.main(args.runs, args.submissions, args.jobs)
 
 
+def _gradescope(args: argparse.Namespace) -> int:
+    from autograder import gradescope
+
+    print(f"wrote {gradescope.build(args.out)}: upload it as a Gradescope autograder")
+    return 0
+
+
 def _grading_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--timeout", type=float, default=Limits.case_seconds,
                          help="seconds allowed per case (default %(default)s)")
@@ -148,6 +155,10 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("--submissions", type=int, default=50)
     command.add_argument("--jobs", type=int, default=2)
     command.set_defaults(run=_bench)
+
+    command = commands.add_parser("gradescope", help="build a Gradescope autograder zip")
+    command.add_argument("--out", type=Path, default=Path("dist/gradescope.zip"))
+    command.set_defaults(run=_gradescope)
 
     command = commands.add_parser("template", help="generate student_template/ from solutions/")
     command.add_argument("--dest", type=Path, default=template.TEMPLATE)

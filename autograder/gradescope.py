@@ -1,0 +1,93 @@
+"""A Gradescope autograder zip that grades from the stored fixtures with NumPy only.
+
+``build(out)`` writes ``setup.sh``, ``run_autograder`` and the grader (``autograder/``
+with its fixtures, without the reference solutions) into a zip to upload as a
+"Zip file upload" autograder. On Gradescope, ``run_autograder`` calls
+``python3 -m autograder.gradescope /autograder``: :func:`run` finds the student's
+``rnnlab/`` in ``/autograder/submission`` and writes ``/autograder/results/results.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+from autograder import report
+from autograder.grading import grade_one
+from autograder.runner import SubmissionError
+
+PACKAGE = Path(__file__).resolve().parent
+SETUP_SH = """#!/usr/bin/env bash
+# Gradescope runs this once when it builds the autograder image: NumPy is all it needs.
+set -euo pipefail
+python3 -m pip install --quiet "numpy>=1.24"
+"""
+RUN_AUTOGRADER = """#!/usr/bin/env bash
+# Gradescope runs this for every submission; results go to $ROOT/results/results.json.
+ROOT="${AUTOGRADER_ROOT:-/autograder}"
+cd "$ROOT/source" && exec python3 -m autograder.gradescope "$ROOT"
+"""
+MODULES = ("__init__", "__main__", "batch", "casefile", "catalog", "cli", "grading",
+           "gradescope", "references", "report", "runner", "sandbox", "scoring", "suites",
+           "template", "worker")
+
+
+def build(out: Path) -> Path:
+    """Write the Gradescope autograder zip to ``out``; returns its path."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in (("setup.sh", SETUP_SH), ("run_autograder", RUN_AUTOGRADER)):
+            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            info.external_attr = 0o755 << 16
+            archive.writestr(info, text)
+        for module in MODULES:
+            archive.write(PACKAGE / f"{module}.py", f"autograder/{module}.py")
+        for path in sorted((PACKAGE / "data").rglob("*.npz")):
+            archive.write(path, f"autograder/{path.relative_to(PACKAGE)}")
+    return out
+
+
+def find_package(submission: Path) -> Path:
+    """The folder to grade: the submission itself, or the one folder in it with ``rnnlab/``.
+
+    Students may upload the repository (``rnnlab/`` at the top or one level down) or just
+    the module files; loose ``*.py`` files are gathered into a ``rnnlab/`` of their own.
+    """
+    if (submission / "rnnlab").is_dir():
+        return submission
+    nested = [p for p in submission.iterdir() if (p / "rnnlab").is_dir()] if submission.is_dir() else []
+    if len(nested) == 1:
+        return nested[0]
+    loose = sorted(submission.glob("*.py")) if submission.is_dir() else []
+    if not loose:
+        raise SubmissionError("no rnnlab/ folder and no .py files in the submission")
+    gathered = Path(tempfile.mkdtemp(prefix="rnnlab-submission-"))
+    (gathered / "rnnlab").mkdir()
+    for path in loose:
+        shutil.copy(path, gathered / "rnnlab" / path.name)
+    (gathered / "rnnlab" / "__init__.py").touch()
+    return gathered
+
+
+def run(root: Path) -> int:
+    """Grade ``root/submission`` into ``root/results/results.json`` (never a traceback)."""
+    results = root / "results" / "results.json"
+    try:
+        grade = grade_one(find_package(root / "submission"))
+    except SubmissionError as error:
+        message = f"Your submission could not be graded: {error}."
+        report.write_atomically(results, json.dumps({"score": 0, "output": message, "tests": []}))
+        print(message, file=sys.stderr)
+        return 0
+    report.write_results(grade, results)
+    print(report.table(grade))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run(Path(sys.argv[1])))
