@@ -54,12 +54,15 @@ def code(text: str) -> Cell:
 
 def _intro(exercise: str) -> Cell:
     ko, en = TITLES[exercise]
+    weighted = exercise != "one_hot"
+    same_ko = "같은 예제, 같은 가중치로" if weighted else "같은 예제로"
+    same_en = "on the same example with the same weights" if weighted else "on the same example"
     return md(f"""
         # {number(exercise)} · {ko} ({en})
 
         **KO** 이 노트북은 강의 노트의 내용을 짧게 정리하고, 노트의 예제 "What time is it ?"를
-        Keras 3에서 올바르게 실행한 다음, 여러분이 `rnnlab/{exercise}.py`에 구현한 코드를 같은
-        예제, 같은 가중치로 Keras의 결과와 비교합니다. 그림 한 장과 공개 자가 점검(self-check)으로
+        Keras 3에서 올바르게 실행한 다음, 여러분이 `rnnlab/{exercise}.py`에 구현한 코드를
+        {same_ko} Keras의 결과와 비교합니다. 그림 한 장과 공개 자가 점검(self-check)으로
         끝납니다. TensorFlow는 필요 없습니다: Keras가 없으면 `example.npz`에 저장해 둔 Keras의
         결과를 씁니다. 위에서부터 차례로 실행하세요 (*Kernel → Restart Kernel and Run All Cells*).
         아직 구현하지 않은 함수가 있으면, 그 함수를 부르는 셀에서 `NotImplementedError`와 함께
@@ -67,7 +70,7 @@ def _intro(exercise: str) -> Cell:
 
         **EN** This notebook sums up the course notes, runs the notes' example "What time is it ?"
         correctly in Keras 3, then compares your code in `rnnlab/{exercise}.py` with Keras's result
-        on the same example with the same weights. It ends with one picture and the public
+        {same_en}. It ends with one picture and the public
         self-check. TensorFlow is not needed: without Keras the notebook reads Keras's results
         from `example.npz`. Run it top to bottom (*Kernel → Restart Kernel and Run All Cells*).
         If a function is not implemented yet, the notebook stops at the cell that calls it, with
@@ -109,6 +112,9 @@ def _setup(exercise: str) -> Cell:
             if os.environ.get("RNNLAB_NO_KERAS") == "1":
                 raise ImportError("RNNLAB_NO_KERAS=1")
             import keras
+
+            if int(keras.__version__.split(".")[0]) < 3:  # these notebooks use Keras 3
+                raise ImportError(f"Keras {{keras.__version__}} is older than Keras 3")
         except ImportError:
             keras = None
 
@@ -221,20 +227,23 @@ PITFALLS_LIVE = code("""
 
 
 def _your_turn(exercise: str, functions: str, functions_ko: str | None = None) -> Cell:
-    ko = functions_ko or f"{functions}"
+    weighted = exercise != "one_hot"
+    same_ko = "같은 입력과 같은 가중치(`layer.get_weights()`)로" if weighted else "같은 입력으로"
+    same_en = ("on the same inputs with the same weights (`layer.get_weights()`)" if weighted
+               else "on the same inputs")
     return md(f"""
         ## 내 구현 · Your implementation
 
-        **KO** 이제 여러분의 {ko}을(를) 같은 입력과 같은 가중치(`layer.get_weights()`)로 부릅니다.
-        다음 셀은 그 호출 하나만 합니다: 아직 스텁이라면 여기서
-        `NotImplementedError: Exercise {number(exercise)} ({exercise}): implement ...`로 멈춥니다.
-        `rnnlab/{exercise}.py`에서 그 함수를 구현하고 다시 실행하세요 (autoreload가 켜져 있어
-        커널을 다시 시작할 필요는 없습니다).
+        **KO** 이제 {same_ko} 여러분의 코드를 부릅니다: {functions_ko or functions}. 아래에서는
+        먼저 한 셀에 호출 하나씩만 합니다: 함수가 아직 스텁이면 그 셀에서
+        `NotImplementedError: Exercise {number(exercise)} ({exercise}): implement ...`로
+        멈춥니다. 메시지가 가리키는 함수를 `rnnlab/{exercise}.py`에서 구현하고 다시 실행하세요
+        (autoreload가 켜져 있어 커널을 다시 시작할 필요는 없습니다).
 
-        **EN** Now your {functions} on the same inputs with the same weights
-        (`layer.get_weights()`). The next cell makes just that call: while it is a stub, the
-        notebook stops there with `NotImplementedError: Exercise {number(exercise)} ({exercise}):
-        implement ...`. Implement that function in `rnnlab/{exercise}.py` and run again
+        **EN** Now your code, {same_en}: {functions}. The cells below first make one call
+        each: while a function is still a stub, the notebook stops at its cell with
+        `NotImplementedError: Exercise {number(exercise)} ({exercise}): implement ...`.
+        Implement the function the message names in `rnnlab/{exercise}.py` and run again
         (autoreload is on, so no kernel restart is needed).
     """)
 
@@ -854,11 +863,12 @@ def _lstm() -> list[Cell]:
 
             > **KO** 노트는 게이트 출력이 "0과 1로만" 이루어진다고 하지만, 시그모이드는 0과 1
             > 사이의 아무 값이나 냅니다. 그래서 게이트가 신호의 일부만 통과시킬 수 있습니다.
+            >
             > **EN** The notes say the gate output is "only 0 and 1"; a sigmoid gives any value
             > between 0 and 1, which is what lets a gate pass part of a signal.
         """),
         md("""
-            ## 게이트 넷, 가중치 4배 · Four blocks, four times the weights
+            ## 블록 넷, 가중치 4배 · Four blocks, four times the weights
 
             **KO** LSTM은 한 레이어에 가중치 블록이 4개 있습니다 (노트의 1번, 2번, -번, 4번):
             - **forget gate** `f`: cell state에서 지울 값을 고릅니다.
@@ -1130,6 +1140,7 @@ def _bidirectional() -> list[Cell]:
         md("""
             > **KO** 하나 더: 노트는 `(1, 5, 128)`을 "(최종 Step Output)"이라고 부르지만 모든
             > 스텝의 출력입니다 (안쪽 레이어가 `return_sequences=True`).
+            >
             > **EN** One more: the notes call `(1, 5, 128)` the "(final step output)", but it holds
             > every step (the inner layer has `return_sequences=True`).
         """),
