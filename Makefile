@@ -2,49 +2,63 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-CORE   := $(VENV)/.core-installed
-TF     := $(VENV)/.tf-installed
+BASE   := $(VENV)/.base-installed
+DEV    := $(VENV)/.dev-installed
+FULL   := $(VENV)/.full-installed
 
-.PHONY: demo test test-fast lint template fixtures check-generated bench clean
+.PHONY: demo test test-fast lint template fixtures notebooks examples bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(CORE): pyproject.toml | $(BIN)/python
+# base: NumPy only (what grading needs); dev: test tools; full: TensorFlow and otter too
+$(BASE): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(DEV): pyproject.toml | $(BASE)
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
-$(TF): pyproject.toml | $(CORE)
-	$(BIN)/python -m pip install --quiet -e ".[dev,tf]"
+$(FULL): pyproject.toml | $(DEV)
+	$(BIN)/python -m pip install --quiet -e ".[dev,tf,otter]"
 	touch $@
 
 ## demo: grade the bundled sample submissions (NumPy only, no TensorFlow)
-demo: $(CORE)
+demo: $(BASE)
 	$(BIN)/python -m autograder demo
 
-## test: the whole suite, live TensorFlow comparisons included
-test: $(TF)
+## test: ruff and the whole suite, live TensorFlow comparisons included
+test: $(FULL)
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m pytest
 
 ## test-fast: everything that needs no TensorFlow
-test-fast: $(CORE)
+test-fast: $(DEV)
 	$(BIN)/python -m pytest -m "not keras"
 
-lint: $(CORE)
+lint: $(DEV)
 	$(BIN)/python -m ruff check .
 
 ## template: regenerate student_template/ from solutions/ and exercises/
-template: $(CORE)
+template: $(BASE)
 	$(BIN)/python -m autograder template
 
 ## fixtures: recompute every reference with TensorFlow (public and hidden)
-fixtures: $(TF)
+fixtures: $(FULL)
 	$(BIN)/python -m autograder fixtures
 
-bench: $(CORE)
+## notebooks: rebuild the exercise notebooks; examples: their Keras results (TensorFlow)
+notebooks: $(DEV)
+	$(BIN)/python -m autograder.notebooks
+
+examples: $(FULL)
+	$(BIN)/python -m autograder.examples
+
+## bench: grading speed (prints figures)
+bench: $(BASE)
 	$(BIN)/python -m autograder bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis dist
