@@ -31,9 +31,7 @@ RUN_AUTOGRADER = """#!/usr/bin/env bash
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
 cd "$ROOT/source" && exec python3 -m autograder.gradescope "$ROOT"
 """
-MODULES = ("__init__", "__main__", "batch", "casefile", "catalog", "cli", "grading",
-           "gradescope", "references", "report", "runner", "sandbox", "scoring", "suites",
-           "template", "worker")
+INSTRUCTOR_ONLY = {"oracle", "examples", "notebooks", "otter", "demo", "bench", "variants"}
 
 
 def build(out: Path) -> Path:
@@ -45,8 +43,9 @@ def build(out: Path) -> Path:
             info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
             info.external_attr = 0o755 << 16
             archive.writestr(info, text)
-        for module in MODULES:
-            archive.write(PACKAGE / f"{module}.py", f"autograder/{module}.py")
+        for module in sorted(PACKAGE.glob("*.py")):
+            if module.stem not in INSTRUCTOR_ONLY:
+                archive.write(module, f"autograder/{module.name}")
         for path in sorted((PACKAGE / "data").rglob("*.npz")):
             archive.write(path, f"autograder/{path.relative_to(PACKAGE)}")
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from autograder.casefile import Case, changed_inputs, compare
+from autograder.diagnosis import diagnose
 from autograder.runner import Outcome
 
 
@@ -40,6 +41,9 @@ def problems(case: Case, outcome: Outcome, reveal: bool) -> list[str]:
         found = compare(case, outcome.outputs, reveal) + changed_inputs(case, outcome.inputs_after)
         if found and outcome.refused:
             found.append(f"not allowed: {outcome.refused[0]}")
+        hint = diagnose(case, outcome.outputs) if found else None
+        if hint:
+            found.append(f"likely mistake: {hint}")
         return found
     if status == "raised":
         error = outcome.error or {"type": "Exception", "message": "", "where": ""}
