@@ -116,6 +116,21 @@ def _gradescope(args: argparse.Namespace) -> int:
     return 0
 
 
+def _otter(args: argparse.Namespace) -> int:
+    import importlib.util
+
+    from autograder import otter
+
+    if importlib.util.find_spec("otter") is None:
+        raise UsageError("otter-grader is not installed: pip install -e '.[otter]'")
+    try:
+        archive = otter.build(args.dest, check=not args.no_check)
+    except RuntimeError as error:
+        raise UsageError(str(error).splitlines()[0]) from None
+    print(f"wrote {args.dest / 'student'} (give it to students) and {archive}")
+    return 0
+
+
 def _grading_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--timeout", type=float, default=Limits.case_seconds,
                          help="seconds allowed per case (default %(default)s)")
@@ -159,6 +174,12 @@ def build_parser() -> argparse.ArgumentParser:
     command = commands.add_parser("gradescope", help="build a Gradescope autograder zip")
     command.add_argument("--out", type=Path, default=Path("dist/gradescope.zip"))
     command.set_defaults(run=_gradescope)
+
+    command = commands.add_parser("otter", help="build the otter-grader notebook and autograder zip")
+    command.add_argument("--dest", type=Path, default=Path("dist/otter"))
+    command.add_argument("--no-check", action="store_true",
+                         help="skip grading the reference solutions with the new zip")
+    command.set_defaults(run=_otter)
 
     command = commands.add_parser("template", help="generate student_template/ from solutions/")
     command.add_argument("--dest", type=Path, default=template.TEMPLATE)

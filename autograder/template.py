@@ -30,7 +30,7 @@ testpaths = tests
 markers =
 {markers}
 """
-GITIGNORE = ".venv/\n__pycache__/\n*.pyc\n.pytest_cache/\n.ipynb_checkpoints/\n"
+GITIGNORE = ".venv/\n__pycache__/\n*.pyc\n.pytest_cache/\n.ipynb_checkpoints/\nrnnlab_*.zip\n.OTTER_LOG\n"
 
 
 def stub_source(source: str, exercise: str) -> str:
