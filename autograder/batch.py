@@ -50,9 +50,10 @@ def _grade_one(submission: Path, feedback_dir: Path, workers: Workers, live: boo
     record: dict = {"student": student, "fingerprint": fingerprint(submission)}
     try:
         result = grade(submission, workers, live)
-    except SubmissionError as error:
-        record.update(total=0.0, error=str(error), **{e: 0.0 for e in EXERCISES})
-        report.write_atomically(feedback_dir / f"{student}.txt", f"Not graded: {error}\n")
+    except Exception as error:  # one broken submission (or a dead worker) never stops the batch
+        problem = str(error) if isinstance(error, SubmissionError) else f"grader error: {error!r:.200}"
+        record.update(total=0.0, error=problem, **{e: 0.0 for e in EXERCISES})
+        report.write_atomically(feedback_dir / f"{student}.txt", f"Not graded: {problem}\n")
     else:
         record.update(total=result.score, error="",
                       **{e: result.exercise_score(e) for e in EXERCISES})
@@ -121,6 +122,9 @@ def run_batch(
             local.workers = Workers(limits)
             pools.append(local.workers)
         record = _grade_one(submission, feedback_dir, local.workers, live)
+        if record["error"].startswith("grader error"):  # start the next one with fresh workers
+            local.workers = Workers(limits)
+            pools.append(local.workers)
         records.append(record)  # list.append is atomic: kept even if the batch is stopped
         show(record, False)
 

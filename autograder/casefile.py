@@ -51,6 +51,7 @@ class Case:
     ``returns`` holds the expected outputs (one array, or several when ``single`` is
     False: a tuple of states, the gates, or ``merge_mode=None``'s list); ``raises`` names
     the expected exception instead. ``replays`` maps a helper's name to recorded calls.
+    ``hidden`` cases never show their values, nor what the code printed while they ran.
     """
 
     name: str
@@ -64,6 +65,7 @@ class Case:
     raises: str | None = None
     source: str = "keras"
     replays: dict[str, list[Call]] = field(default_factory=dict)
+    hidden: bool = False  # inputs and references are secret (set by the grader, never stored)
 
     def describe(self) -> str:
         """``function(arg shapes, options)``: what was called, never the values."""

@@ -52,7 +52,7 @@ def suites(live: bool = False) -> tuple[tuple[Case, bool], ...]:
     """``(case, hidden)`` pairs: public cases count 0 points, hidden ones carry the score."""
     load = live_suite if live else stored_suite
     public = [(replace(case, points=0.0), False) for case in load("public")]
-    hidden = [(case, True) for case in load("hidden")]
+    hidden = [(replace(case, hidden=True), True) for case in load("hidden")]
     total = sum(case.points for case, _ in hidden)
     if total != sum(POINTS.values()):
         raise ValueError(f"hidden cases are worth {total} points, expected {sum(POINTS.values())}")

@@ -2,16 +2,24 @@
 
 :class:`Workers` owns one fork server (:mod:`autograder.worker`) started from a private
 folder; :meth:`Workers.run` copies a submission, asks the server for a fresh child for
-one exercise, sends it the cases one by one (stripped of names and references) and
-collects raw :class:`Outcome` values. Every wait has a time limit; a child that times out
+one exercise, sends it the cases (stripped of names and references) and collects raw
+:class:`Outcome` values, one per case. Every wait has a time limit; a child that times out
 or dies is killed with its whole process group and the next case gets a fresh child.
 Nothing here compares results: :mod:`autograder.scoring` does, in this process.
+
+The child runs student code, so its replies are checked like any other input: a whole
+reply must arrive within the case's time and size limits, and must be well formed.
+Hidden cases (``Case.hidden``) are sent only once every public case before them is
+answered, what the code printed from then on is not returned, and numbers in the text of
+their replies (error messages) are blanked, so hidden values do not reach feedback.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -31,6 +39,10 @@ from autograder.casefile import Case
 HERE = Path(__file__).resolve().parent
 RUNTIME_FILES = tuple(HERE / name for name in ("worker.py", "casefile.py", "sandbox.py"))
 MAX_SUBMISSION_BYTES = 5 * 1024 * 1024
+DEPENDENCIES = {"embedding": ("one_hot",)}  # modules an exercise imports from another one
+CASE_STATUSES = ("returned", "raised", "bad_output")
+IMPORT_STATUSES = ("imported", "import_failed")
+MALFORMED = "the reply of the process running your code was malformed"
 
 
 class SubmissionError(Exception):
@@ -47,6 +59,7 @@ class Limits:
     cpu_seconds: int = 60
     file_bytes: int = 8 * 1024**2
     strikes: int = 2  # timeouts or crashes of one function before its other cases are skipped
+    reply_bytes: int = 16 * 1024**2  # the largest reply (results) one case may send back
 
 
 @dataclass
@@ -110,23 +123,45 @@ class _Child:
 
     def __init__(self, pid: int, sock: socket.socket) -> None:
         self.pid, self.sock = pid, sock
+        self.problem = ""  # why the last receive gave nothing, when it was not time or death
 
-    def send(self, payload: bytes) -> bool:
-        """Send one message; False when the child is gone."""
+    def send(self, payload: bytes, seconds: float) -> bool:
+        """Send one message; False when the child is gone or does not read it."""
+        self.sock.settimeout(seconds)
         try:
             casefile.send_message(self.sock, payload)
             return True
         except OSError:
             return False
 
-    def receive(self, seconds: float) -> tuple[dict, list[np.ndarray]] | None:
-        """The next report, or None on timeout, death or garbage."""
-        self.sock.settimeout(seconds)
+    def receive(self, seconds: float, limit: int) -> tuple[dict, list[np.ndarray]] | None:
+        """The next report, whole within ``seconds`` and ``limit`` bytes, or None."""
+        deadline = time.monotonic() + seconds
         try:
-            reply = casefile.receive_message(self.sock)
-            return None if reply is None else casefile.unpack_report(reply)
-        except (OSError, ValueError, KeyError, TypeError):
+            header = self._read(8, deadline)
+            size = int.from_bytes(header or b"", "big")
+            if header is not None and size > limit:
+                self.problem = f"its results were too large (over {limit / 2**20:g} MiB)"
+                return None
+            payload = None if header is None else self._read(size, deadline)
+            return None if payload is None else casefile.unpack_report(payload)
+        except OSError:  # timed out or gone
             return None
+        except Exception:  # garbage: the child's code was patched or its socket written to
+            self.problem = MALFORMED
+            return None
+
+    def _read(self, size: int, deadline: float) -> bytes | None:
+        """Exactly ``size`` bytes before ``deadline`` (a slow trickle counts), None at EOF."""
+        chunks, left = [], size
+        while left:
+            self.sock.settimeout(max(deadline - time.monotonic(), 1e-6))
+            chunk = self.sock.recv(min(left, 1 << 20))
+            if not chunk:
+                return None
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
 
     def kill(self) -> None:
         self.sock.close()
@@ -178,12 +213,14 @@ class Workers:
             self._server.wait()
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def _fork(self, exercise: str, submission: Path, log: Path) -> _Child:
+    def _fork(self, exercise: str, submission: Path, log: Path, stand_ins: bool) -> _Child:
         ours, theirs = socket.socketpair()
         request = {
             "exercise": exercise,
             "submission": str(submission),
             "log": str(log),
+            "dependencies": DEPENDENCIES.get(exercise, ()),
+            "stand_ins": stand_ins,
             "memory_bytes": self.limits.memory_bytes,
             "cpu_seconds": self.limits.cpu_seconds,
             "file_bytes": self.limits.file_bytes,
@@ -204,72 +241,95 @@ class Workers:
         log = self.root / f"output-{self._runs}.log"
         outcomes: list[Outcome] = []
         strikes: Counter[str] = Counter()
-        child, stuck = None, None
+        child, stuck, stand_ins, shown, queued = None, None, False, None, 0
         for n, case in enumerate(cases):
             if stuck is not None or strikes[case.function] >= self.limits.strikes:
                 outcomes.append(stuck or _not_run(case, self.limits))
                 continue
             if child is None:
-                child, stuck = self._start(exercise, copy, log, cases[n:])
+                child, stuck, stand_ins = self._start(exercise, copy, log, stand_ins)
                 if stuck is not None:
                     outcomes.append(stuck)
                     continue
-            outcome = self._next(child)
+            if not queued:  # send the rest of this run of public (or hidden) cases at once
+                part = [c for c in _run_of(cases, n) if strikes[c.function] < self.limits.strikes]
+                if shown is None and _hidden(case):
+                    shown = _size(log)  # output printed from now on may hold hidden inputs
+                child.send(_strip(part), self.limits.case_seconds)
+                queued = len(part)
+            outcome = self._next(child, case)
+            queued -= 1
             if outcome.status in ("timeout", "crashed"):
                 strikes[case.function] += 1
                 child.kill()
-                child = None
+                child, queued = None, 0
             outcomes.append(outcome)
         if child is not None:
             child.kill()
         shutil.rmtree(copy, ignore_errors=True)
-        return outcomes, _head(log)
+        return outcomes, _head(log, 2000 if shown is None else min(shown, 2000))
 
     def _start(
-        self, exercise: str, copy: Path, log: Path, cases: list[Case]
-    ) -> tuple[_Child | None, Outcome | None]:
-        """A child that imported ``rnnlab.<exercise>`` and holds ``cases``, or what stops it."""
-        child = self._fork(exercise, copy, log)
-        started = time.perf_counter()
-        reply = child.receive(self.limits.import_seconds)
-        if reply is None:
+        self, exercise: str, copy: Path, log: Path, stand_ins: bool
+    ) -> tuple[_Child | None, Outcome | None, bool]:
+        """A child that imported ``rnnlab.<exercise>``, or what stops it; and ``stand_ins``.
+
+        When the import ends or hangs the process and the exercise imports other modules,
+        it is tried once more with stand-ins for them (``stand_ins`` becomes True): a broken
+        ``one_hot`` must not cost points in ``embedding``.
+        """
+        while True:
+            child = self._fork(exercise, copy, log, stand_ins)
+            started = time.perf_counter()
+            reply = child.receive(self.limits.import_seconds, self.limits.reply_bytes)
+            report = _checked(reply[0], IMPORT_STATUSES, secret=False) if reply else None
+            if reply is not None and report is None:
+                child.problem = MALFORMED
+            if report is not None or stand_ins or not DEPENDENCIES.get(exercise):
+                break
             child.kill()
-            if time.perf_counter() - started < self.limits.import_seconds * 0.99:
+            stand_ins = True
+        if report is None:
+            child.kill()
+            if child.problem:
+                message = f"importing rnnlab.{exercise} failed: {child.problem}"
+            elif time.perf_counter() - started < self.limits.import_seconds * 0.99:
                 message = f"importing rnnlab.{exercise} ended the process (os._exit or a crash)"
             else:
                 message = f"importing rnnlab.{exercise} took longer than {self.limits.import_seconds:g} s"
-            return None, Outcome("import_timeout", message=message)
-        report, _ = reply
-        if report.get("status") != "imported":
+            return None, Outcome("import_timeout", message=message), stand_ins
+        if report["status"] != "imported":
             child.kill()
-            return None, Outcome("import_failed", error=report.get("error"))
-        child.send(_strip(cases))
-        return child, None
+            return None, Outcome("import_failed", error=report["error"]), stand_ins
+        return child, None, stand_ins
 
-    def _next(self, child: _Child) -> Outcome:
-        """The outcome of the next case the child runs."""
+    def _next(self, child: _Child, case: Case) -> Outcome:
+        """The outcome of ``case``, the next case the child runs."""
         started = time.perf_counter()
-        reply = child.receive(self.limits.case_seconds)
+        reply = child.receive(self.limits.case_seconds, self.limits.reply_bytes)
         seconds = time.perf_counter() - started
-        if reply is None:
+        report = _checked(reply[0], CASE_STATUSES, _hidden(case)) if reply else None
+        if reply is not None and report is None:
+            child.problem = MALFORMED
+        if report is None:
+            if child.problem:
+                return Outcome("crashed", seconds=seconds, message=child.problem)
             if seconds >= self.limits.case_seconds * 0.99:
                 return Outcome("timeout", seconds=seconds,
                                message=f"timed out after {self.limits.case_seconds:g} s")
             return Outcome("crashed", seconds=seconds, message=(
                 "the process running your code ended during the call "
                 "(os._exit, a crash, or the memory limit)"))
-        report, arrays = reply
-        count = report.get("outputs", 0)
-        status = report.get("status", "bad_output")
-        if status == "returned" and not 0 <= count <= len(arrays):
+        arrays, count = reply[1], report["outputs"]
+        if report["status"] == "returned" and count > len(arrays):
             return Outcome("bad_output", message="the worker's reply was incomplete")
         return Outcome(
-            status,
+            report["status"],
             outputs=arrays[:count],
             inputs_after=arrays[count:],
-            error=report.get("error"),
-            message=report.get("message", ""),
-            refused=report.get("refused", []),
+            error=report["error"],
+            message=report["message"],
+            refused=report["refused"],
             seconds=seconds,
         )
 
@@ -277,6 +337,57 @@ class Workers:
 def _not_run(case: Case, limits: Limits) -> Outcome:
     return Outcome("not_run", message=(
         f"not run: {case.function} already timed out or crashed {limits.strikes} times"))
+
+
+def _hidden(case: Case) -> bool:
+    """Whether the case's inputs and references are secret."""
+    return case.hidden
+
+
+def _run_of(cases: list[Case], start: int) -> list[Case]:
+    """``cases[start]`` and the cases right after it that are hidden (or public) like it."""
+    hidden = _hidden(cases[start])
+    return list(itertools.takewhile(lambda case: _hidden(case) == hidden, cases[start:]))
+
+
+_NUMBER = re.compile(r"\d*\.?\d+(?:[eE][-+]?\d+)?")
+
+
+def _text(value: object, hidden: bool, limit: int = 300) -> str:
+    """A string from a reply, cut to ``limit``; for a hidden case with its numbers blanked
+    (all but integers under five digits: shapes, indices, line numbers)."""
+    text = value[:limit] if isinstance(value, str) else ""
+    if hidden:
+        text = _NUMBER.sub(lambda m: m[0] if m[0].isdigit() and len(m[0]) < 5 else "…", text)
+    return text
+
+
+def _checked(report: object, statuses: tuple[str, ...], secret: bool) -> dict | None:
+    """A clean copy of a report from a child, or None when it is malformed."""
+    if not isinstance(report, dict) or report.get("status") not in statuses:
+        return None
+    outputs, error, refused = report.get("outputs", 0), report.get("error"), report.get("refused", [])
+    if type(outputs) is not int or outputs < 0 or not isinstance(refused, list):
+        return None
+    if error is not None:
+        if not isinstance(error, dict):
+            return None
+        error = {"type": _text(error.get("type"), secret, 80),
+                 "message": _text(error.get("message"), secret),
+                 "where": _text(error.get("where"), secret, 200),
+                 "not_allowed": error.get("not_allowed") is True}
+    elif report["status"] in ("raised", "import_failed"):
+        return None
+    return {"status": report["status"], "outputs": outputs, "error": error,
+            "message": _text(report.get("message", ""), secret),
+            "refused": [_text(item, secret, 120) for item in refused[:3]]}
+
+
+def _size(log: Path) -> int:
+    try:
+        return log.stat().st_size
+    except OSError:
+        return 0
 
 
 def _head(log: Path, limit: int = 2000) -> str:

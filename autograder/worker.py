@@ -8,14 +8,16 @@ The server imports NumPy once, then for every request ``{"exercise", "submission
 on the control socket it receives a fresh socket, forks, and replies with the child's pid.
 The child starts a new session, limits itself (:mod:`sandbox`), imports the student's
 ``rnnlab.<exercise>`` from the submission copy and reports how that went; it then receives
-the exercise's cases in one message (calls only: no names, no references) and answers one
-message per case: the results as raw numeric arrays (never pickled), or what went wrong.
-The grader waits for each answer with a time limit and kills the child's process group
-when it is exceeded.
+cases (calls only: no names, no references; the grader sends the hidden ones only once the
+public ones are answered) and answers each with one message: the results as raw numeric
+arrays (never pickled), or what went wrong. What the code printed is flushed to the log
+before every answer. The grader waits for each answer with a time limit and kills
+the child's process group when it is exceeded.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
@@ -80,29 +82,38 @@ def run_case(case: casefile.Case, module: object, submission: str) -> bytes:
             arrays = outputs + after
     report["seconds"] = time.perf_counter() - started
     report["refused"] = sandbox.REFUSED[refused_before:][:3]
+    flush_output()
     return casefile.pack_report(report, arrays)
 
 
-DEPENDENCIES = {"embedding": ("one_hot",)}  # modules an exercise imports from another one
+def flush_output() -> None:
+    """Push what the code printed into the log before answering (best effort)."""
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        with contextlib.suppress(BaseException):  # a stream the student replaced or filled
+            stream.flush()
+
+
+def stand_in(name: str, problem: str) -> None:
+    """Put a module in place of ``rnnlab.<name>`` whose function raises ImportError.
+
+    Only calls that really need the broken module fail (and those the grader replays, such
+    as ``one_hot`` in ``embedding_matmul``, do not).
+    """
+    module = types.ModuleType(f"rnnlab.{name}")
+
+    def broken(*args, **kwargs):
+        raise ImportError(f"rnnlab/{name}.py failed to import: {problem}")
+
+    setattr(module, name, broken)
+    sys.modules[module.__name__] = module
 
 
 def import_or_stand_in(name: str, submission: str) -> None:
-    """Import ``rnnlab.<name>``; if that fails, put a stand-in module in its place.
-
-    The stand-in's functions raise, so only calls that really need the broken module fail
-    (and those the grader replays, such as ``one_hot`` in ``embedding_matmul``, do not).
-    """
+    """Import ``rnnlab.<name>``; if that raises anything, a stand-in takes its place."""
     try:
         importlib.import_module(f"rnnlab.{name}")
-    except Exception as error:
-        problem = describe_error(error, submission)
-        stand_in = types.ModuleType(f"rnnlab.{name}")
-
-        def broken(*args, **kwargs):
-            raise ImportError(f"rnnlab/{name}.py failed to import: {problem['type']}")
-
-        setattr(stand_in, name, broken)
-        sys.modules[stand_in.__name__] = stand_in
+    except BaseException as error:  # SystemExit and KeyboardInterrupt included
+        stand_in(name, describe_error(error, submission)["type"])
 
 
 def child(sock: socket.socket, request: dict) -> None:
@@ -118,8 +129,11 @@ def child(sock: socket.socket, request: dict) -> None:
     stdlib = os.path.dirname(os.__file__)
     sandbox.install_audit_hook(submission, (stdlib, SITE_DIR, os.path.dirname(casefile.__file__)))
     started = time.perf_counter()
-    for dependency in DEPENDENCIES.get(request["exercise"], ()):
-        import_or_stand_in(dependency, submission)
+    for dependency in request["dependencies"]:  # modules the exercise imports from others
+        if request["stand_ins"]:  # importing it ended or hung the process last time
+            stand_in(dependency, "importing it ended the process or took too long")
+        else:
+            import_or_stand_in(dependency, submission)
     try:
         module = importlib.import_module(f"rnnlab.{request['exercise']}")
         report = {"status": "imported"}
@@ -127,10 +141,14 @@ def child(sock: socket.socket, request: dict) -> None:
         module = None
         report = {"status": "import_failed", "error": describe_error(error, submission)}
     report["seconds"] = time.perf_counter() - started
+    flush_output()
     casefile.send_message(sock, casefile.pack_report(report, []))
-    payload = casefile.receive_message(sock) if module is not None else None
-    for case in casefile.load_wire(payload) if payload else []:
-        casefile.send_message(sock, run_case(case, module, submission))
+    while module is not None:
+        payload = casefile.receive_message(sock)
+        if not payload:
+            break
+        for case in casefile.load_wire(payload):
+            casefile.send_message(sock, run_case(case, module, submission))
     os._exit(0)
 
 

@@ -1,0 +1,318 @@
+"""Hostile and broken submissions (``tests/hostile.py``) against the grader.
+
+For every attack: the cases it breaks score 0 with a message that says why, every other
+exercise keeps full marks, nothing outside the grader's temporary copy changes, no
+process it started outlives the grading, and no hidden value reaches what a student reads.
+
+Time bound: most tests grade with ``hostile.FAST`` (0.5 s a case, 2 s an import). Whatever
+a submission does, one grading then ends within ``hostile.time_bound(FAST)``: every
+exercise may wait for its import twice (the second time with stand-ins for the modules
+it imports: 5 * 2 * 2 s), and each of the 11 functions may time out ``strikes`` (2) times,
+each followed by a fresh import (2 * 11 * 2.5 s), plus a 15 s margin: 90 s. With the
+default limits (2 s, 5 s) the same formula gives 219 s. This is a correctness bound (the
+grader cannot hang), not a speed target; the attacks here take a few seconds at most.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import hostile
+import numpy as np
+import pytest
+from hostile import ATTACKS, BY_NAME, FAST, time_bound
+
+from autograder import references, report
+from autograder.catalog import EXERCISES, POINTS
+from autograder.grading import grade
+from autograder.runner import Limits, Workers
+from autograder.variants import make_submission
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS = "zz_solutions"  # the reference solutions, graded beside the attacks
+CLI_LIMITS = Limits(case_seconds=FAST.case_seconds)  # what `--timeout 0.5` gives the CLI
+NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
+REVEALED = re.compile(r"(?:expected|got) [-+]?(?:\d*\.\d|\d+e|nan|inf)")
+
+
+# --- fixtures and helpers --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every attack's submission, and the solutions, in one folder (with ``canary.txt``)."""
+    root = tmp_path_factory.mktemp("hostile")
+    submissions = hostile.build_all(root)
+    submissions[SOLUTIONS] = make_submission(root / SOLUTIONS)
+    return submissions
+
+
+@pytest.fixture(scope="module")
+def workers():
+    with Workers(FAST) as shared:
+        yield shared
+
+
+def _float_arrays(value: object):
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind == "f":
+            yield value
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            yield from _float_arrays(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _float_arrays(item)
+
+
+def _suite_values(suite: str) -> set[float]:
+    """Every float in a suite: inputs, references and played-back helper outputs."""
+    values: set[float] = set()
+    for case in references.load(suite):
+        replays = [(c.args, c.kwargs, c.returns) for calls in case.replays.values() for c in calls]
+        for array in _float_arrays([case.args, case.kwargs, case.returns, replays]):
+            values.update(array.ravel().tolist())
+    return values
+
+
+def _significant(token: str) -> int:
+    digits = token.lower().split("e")[0].lstrip("+-").replace(".", "")
+    return len(digits.lstrip("0"))
+
+
+class Secrets:
+    """Hidden inputs and references as they would be printed with 6 to 17 significant digits
+    (leaving out those that a public value prints the same way)."""
+
+    def __init__(self) -> None:
+        hidden, public = _suite_values("hidden"), _suite_values("public")
+        self.forms = {
+            digits: {f"{v:.{digits - 1}e}" for v in hidden} - {f"{v:.{digits - 1}e}" for v in public}
+            for digits in range(6, 18)
+        }
+
+    def leaks(self, text: str) -> list[str]:
+        """The numbers in ``text`` that print a hidden value."""
+        found = []
+        for token in NUMBER.findall(text):
+            digits = _significant(token)
+            if 6 <= digits <= 17 and f"{float(token):.{digits - 1}e}" in self.forms[digits]:
+                found.append(token)
+        return found
+
+
+@pytest.fixture(scope="module")
+def secrets() -> Secrets:
+    return Secrets()
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, str]]:
+    """Every path under ``folder`` with its mtime and (for files) content hash."""
+    state = {}
+    for path in sorted(folder.rglob("*")):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "folder"
+        state[str(path.relative_to(folder))] = (path.stat().st_mtime_ns, digest)
+    state["."] = (folder.stat().st_mtime_ns, "folder")
+    return state
+
+
+def revealed_in_hidden_tests(results: dict) -> list[str]:
+    """Outputs of hidden tests in a results.json that show a value (``got 0.5``)."""
+    return [test["output"] for test in results["tests"]
+            if "(hidden)" in test["name"] and REVEALED.search(test["output"])]
+
+
+def check_results_file(results: dict) -> None:
+    """The shape of Gradescope's results.json, as for any submission."""
+    assert set(results) == {"score", "output", "execution_time", "tests"}
+    assert len(results["tests"]) == 126
+    for test in results["tests"]:
+        assert set(test) == set(report.RESULTS_SCHEMA["properties"]["tests"]["items"]["required"])
+        assert test["status"] in ("passed", "failed") and test["tags"][0] in EXERCISES
+    assert results["score"] == pytest.approx(sum(test["score"] for test in results["tests"]))
+
+
+# --- one attack at a time ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("attack", ATTACKS, ids=[attack.name for attack in ATTACKS])
+def test_attack_is_contained(attack: hostile.Attack, built, workers, secrets):
+    folder = built[attack.name]
+    before = snapshot(folder.parent)
+    started = time.perf_counter()
+    result = grade(folder, workers)
+    seconds = time.perf_counter() - started
+
+    assert seconds < (attack.seconds or time_bound(FAST)), f"{attack.name} took {seconds:.1f} s"
+    assert snapshot(folder.parent) == before, "files outside the grader's copy changed"
+    for exercise in EXERCISES:
+        if exercise != attack.exercise:
+            lost = [r.message for r in result.results if r.exercise == exercise and not r.passed]
+            assert result.exercise_score(exercise) == POINTS[exercise], (exercise, lost[:3])
+    failed = [r for r in result.results if r.exercise == attack.exercise and not r.passed]
+    assert any(r.hidden for r in failed), "the attack cost no hidden case"
+    if attack.whole:
+        assert result.exercise_score(attack.exercise) == 0
+    unclear = [r.message for r in failed if not any(word in r.message for word in attack.keywords)]
+    assert not unclear, f"messages without {attack.keywords}: {unclear[:3]}"
+    assert all(r.points == 0 for r in failed)
+
+    shown = report.feedback(result) + json.dumps(report.gradescope(result))
+    assert secrets.leaks(shown) == []
+    assert revealed_in_hidden_tests(report.gradescope(result)) == []
+    if attack.marker:
+        assert hostile.lingering(attack.marker) == [], "a process outlived the grading"
+
+
+def test_battery_is_large_enough():
+    assert len(ATTACKS) >= 25
+    assert len(BY_NAME) == len(ATTACKS)
+    assert {attack.exercise for attack in ATTACKS} == set(EXERCISES)
+
+
+def test_solutions_score_full_marks_beside_the_attacks(built, workers):
+    result = grade(built[SOLUTIONS], workers)
+    assert result.score == 100, [r.message for r in result.results if not r.passed][:3]
+
+
+def test_leak_detector_finds_a_printed_hidden_value(secrets):
+    """The leak check itself: a hidden reference printed by repr or with 6 digits is found."""
+    case = next(c for c in references.load("hidden", "lstm") if c.function == "lstm")
+    value = float(case.returns[0].ravel()[0])
+    assert secrets.leaks(f"got {value!r} here") == [repr(value)]
+    assert secrets.leaks(f"[{value:.6g}]") == [f"{value:.6g}"]
+    assert secrets.leaks("largest error 0.25 at index (1, 2)") == []
+
+
+# --- the command line --------------------------------------------------------------------------
+
+CLI_ATTACKS = ("loop_in_function", "os_exit_at_import", "forge_malformed_reply", "print_hidden_inputs",
+               "raise_hidden_values", "syntax_error", SOLUTIONS)
+
+
+@pytest.mark.parametrize("name", CLI_ATTACKS)
+def test_cli_grades_an_attack_like_any_submission(name, built, tmp_path, secrets):
+    results_path = tmp_path / "results.json"
+    command = [sys.executable, "-m", "autograder", "grade", str(built[name]), "--results", str(results_path),
+               "--timeout", str(CLI_LIMITS.case_seconds)]
+    started = time.perf_counter()
+    run = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=time_bound(CLI_LIMITS))
+    assert time.perf_counter() - started < time_bound(CLI_LIMITS)
+
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == ""
+    results = json.loads(results_path.read_text())
+    check_results_file(results)
+    assert (results["score"] == 100) == (name == SOLUTIONS)
+    assert secrets.leaks(run.stdout + results_path.read_text()) == []
+    assert revealed_in_hidden_tests(results) == []
+
+
+# --- the same results every time ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ("drip_feed_reply", "os_exit_in_function", "forge_garbage_bytes",
+                                  "print_flood", "nan_results", SOLUTIONS))
+def test_grading_is_deterministic(name, built, workers, tmp_path):
+    files = []
+    for run in range(3):
+        path = tmp_path / f"results-{run}.json"
+        report.write_results(grade(built[name], workers), path)
+        files.append(json.loads(path.read_text()))
+    for results in files:
+        results.pop("execution_time")
+    assert files[0] == files[1] == files[2]
+
+
+# --- batches ------------------------------------------------------------------------------------
+
+RESUMED = ("nan_results", "object_array", "python_list", "syntax_error", "name_error", "sys_exit_at_import",
+           "os_exit_in_function", "forge_garbage_bytes", "patch_numpy", "string_results", SOLUTIONS)
+
+
+def _batch(directory: Path, out: Path, jobs: int = 1) -> list[str]:
+    return [sys.executable, "-m", "autograder", "batch", str(directory), "--out", str(out),
+            "--jobs", str(jobs), "--timeout", str(CLI_LIMITS.case_seconds)]
+
+
+def _grader_folders() -> set[Path]:
+    return set(Path(tempfile.gettempdir()).glob("rnnlab-grade-*"))
+
+
+def _remove_orphans(before: set[Path]) -> None:
+    """Remove the temporary folders a killed batch left behind (those no process names)."""
+    commands = " ".join(hostile.command_lines().values())
+    for folder in _grader_folders() - before:
+        if str(folder) not in commands:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_killed_batch_resumes_to_the_same_gradebook(built, tmp_path):
+    folders = _grader_folders()
+    folder = tmp_path / "submissions"
+    for name in RESUMED:
+        shutil.copytree(built[name], folder / name)
+    bound = len(RESUMED) * time_bound(CLI_LIMITS)
+    whole = subprocess.run(_batch(folder, tmp_path / "whole.csv"), capture_output=True, cwd=ROOT,
+                           timeout=bound)
+    assert whole.returncode == 0, whole.stderr
+
+    out = tmp_path / "resumed.csv"
+    feedback = tmp_path / "resumed-feedback"
+    process = subprocess.Popen(_batch(folder, out), cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + bound
+    while len(list(feedback.glob("[!.]*.json"))) < 3 and process.poll() is None:
+        assert time.monotonic() < deadline, "the batch wrote no feedback"
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    kept = list(feedback.glob("[!.]*.json"))
+    assert 3 <= len(kept) < len(RESUMED), "the batch was not stopped part-way"
+    for path in kept:
+        json.loads(path.read_text())  # whole files only: written atomically
+
+    rerun = subprocess.run(_batch(folder, out), capture_output=True, text=True, cwd=ROOT, timeout=bound)
+    _remove_orphans(folders)
+    assert rerun.returncode == 0, rerun.stderr
+    assert rerun.stderr.count(": kept") >= len(kept)
+    assert out.read_text() == (tmp_path / "whole.csv").read_text()
+
+
+@pytest.mark.slow
+def test_batch_grades_every_attack(built, tmp_path, secrets):
+    root = built[SOLUTIONS].parent
+    before = snapshot(root)
+    jobs = 2
+    bound = len(built) * time_bound(CLI_LIMITS) / jobs
+    out = tmp_path / "grades.csv"
+    started = time.perf_counter()
+    run = subprocess.run(_batch(root, out, jobs), capture_output=True, text=True, cwd=ROOT, timeout=bound)
+    seconds = time.perf_counter() - started
+
+    assert run.returncode == 0, run.stderr
+    assert seconds < bound
+    assert snapshot(root) == before
+    rows = {row["student"]: row for row in csv.DictReader(out.open())}
+    assert set(rows) == set(built)
+    assert float(rows[SOLUTIONS]["total"]) == 100
+    for attack in ATTACKS:
+        row = rows[attack.name]
+        assert row["error"] == ""
+        assert float(row[attack.exercise]) < POINTS[attack.exercise], attack.name
+        for exercise in EXERCISES:
+            if exercise != attack.exercise:
+                assert float(row[exercise]) == POINTS[exercise], (attack.name, exercise)
+    for path in (tmp_path / "grades-feedback").iterdir():
+        assert secrets.leaks(path.read_text()) == [], path.name
+    print(f"batch of {len(rows)} submissions (jobs={jobs}): {seconds:.1f} s")
