@@ -51,10 +51,10 @@ fixtures: $(FULL)
 
 ## notebooks: rebuild the exercise notebooks; examples: their Keras results (TensorFlow)
 notebooks: $(DEV)
-	$(BIN)/python -m autograder.notebooks
+	$(BIN)/python -m autograder notebooks
 
 examples: $(FULL)
-	$(BIN)/python -m autograder.examples
+	$(BIN)/python -m autograder examples
 
 ## bench: grading speed (prints figures)
 bench: $(BASE)

@@ -131,6 +131,30 @@ def _otter(args: argparse.Namespace) -> int:
     return 0
 
 
+def _written(paths: list[Path], dest: Path, default: Path) -> int:
+    for path in paths:
+        print(path)
+    if dest == default:
+        print("now run `make template` to copy them into the student template")
+    return 0
+
+
+def _notebooks(args: argparse.Namespace) -> int:
+    from autograder import notebooks
+
+    return _written(notebooks.write_all(args.dest), args.dest, template.EXERCISE_DOCS)
+
+
+def _examples(args: argparse.Namespace) -> int:
+    try:
+        from autograder import examples
+        paths = examples.generate(args.dest)
+    except ModuleNotFoundError as error:
+        raise UsageError(f"{error.name} is needed to compute the examples: "
+                         "pip install -e '.[tf]' (or run `make examples`)") from None
+    return _written(paths, args.dest, template.EXERCISE_DOCS)
+
+
 def _grading_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--timeout", type=float, default=Limits.case_seconds,
                          help="seconds allowed per case (default %(default)s)")
@@ -180,6 +204,14 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("--no-check", action="store_true",
                          help="skip grading the reference solutions with the new zip")
     command.set_defaults(run=_otter)
+
+    command = commands.add_parser("notebooks", help="rebuild the exercise notebooks")
+    command.add_argument("--dest", type=Path, default=template.EXERCISE_DOCS)
+    command.set_defaults(run=_notebooks)
+
+    command = commands.add_parser("examples", help="recompute the notebooks' Keras results")
+    command.add_argument("--dest", type=Path, default=template.EXERCISE_DOCS)
+    command.set_defaults(run=_examples)
 
     command = commands.add_parser("template", help="generate student_template/ from solutions/")
     command.add_argument("--dest", type=Path, default=template.TEMPLATE)

@@ -15,7 +15,7 @@ and each file stays under 100 KB, and loaded into the layers with ``set_weights`
 layers run in float64 with TF32 off, so any correct implementation, float32 or float64,
 matches the stored outputs within the graded tolerance.
 
-``python -m autograder.examples [DEST]`` rewrites the files (under ``exercises/`` by
+``python -m autograder examples [--dest DEST]`` rewrites the files (under ``exercises/`` by
 default; then run ``python -m autograder template``). Needs TensorFlow.
 """
 
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import io
 import os
-import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -213,22 +212,3 @@ def differences(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> list[str]
         elif not np.array_equal(x, y):
             problems.append(f"{key}: values differ")
     return problems
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m autograder.examples [DEST]``: regenerate the example files."""
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) > 1 or any(arg.startswith("-") for arg in args):
-        print("usage: python -m autograder.examples [DEST]  (default: exercises/)",
-              file=sys.stderr)
-        return 2
-    dest = Path(args[0]) if args else EXERCISE_DOCS
-    for path in generate(dest):
-        print(f"{path}: {path.stat().st_size / 1024:.0f} KB")
-    if dest == EXERCISE_DOCS:
-        print("now run `python -m autograder template` to copy them into the template")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -8,13 +8,12 @@ weights and compares, draws one picture, and runs the public self-check.
 
 The committed notebooks carry no outputs and no execution counts, and their cell ids are
 ``f"{exercise}-{n}"``: a fresh :func:`build` gives the same bytes (:func:`render`), which
-``tests/test_notebooks.py`` checks. ``python -m autograder.notebooks`` rewrites them; then
+``tests/test_notebooks.py`` checks. ``python -m autograder notebooks`` rewrites them; then
 run ``python -m autograder template`` to copy them into the student template.
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from textwrap import dedent
 
@@ -1275,22 +1274,3 @@ def write_all(root: Path = EXERCISE_DOCS) -> list[Path]:
         path.write_text(render(exercise), encoding="utf-8")
         written.append(path)
     return written
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m autograder.notebooks [DEST]``: rewrite the notebooks."""
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) > 1 or any(arg.startswith("-") for arg in args):
-        print("usage: python -m autograder.notebooks [DEST]  (default: exercises/)",
-              file=sys.stderr)
-        return 2
-    dest = Path(args[0]) if args else EXERCISE_DOCS
-    for path in write_all(dest):
-        print(path)
-    if dest == EXERCISE_DOCS:
-        print("now run `python -m autograder template` to copy them into the template")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,6 +1,6 @@
 """otter-grader 7 packaging: a student notebook and an otter autograder zip graded by our engine.
 
-``python -m autograder.otter --dest dist/otter`` (:func:`build`) writes::
+``python -m autograder otter --dest dist/otter`` (:func:`build`) writes::
 
     dist/otter/student/rnnlab.ipynb           the notebook students add at the root of their repo
     dist/otter/student/tests/otter/*.py       its public self-checks, ``grader.check("lstm")``
@@ -32,13 +32,11 @@ plugin imports it only when otter calls it); building the zip needs otter-grader
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import subprocess
 import sys
 import tempfile
-import textwrap
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -487,22 +485,3 @@ def run(archive: Path, submission: Path, timeout: float = 600) -> dict[str, Any]
         if not results.is_file():
             raise RuntimeError(f"otter run wrote no results.json:\n{done.stdout}{done.stderr}")
         return json.loads(results.read_text())
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m autograder.otter", description=textwrap.dedent("""
-        Build the otter-grader 7 package: the student notebook with its public checks, and an
-        autograder zip whose score comes from this project's isolated engine."""))
-    parser.add_argument("--dest", type=Path, default=Path("dist/otter"), help="default %(default)s")
-    parser.add_argument("--no-check", action="store_true",
-                        help="skip grading the reference solutions with the new zip")
-    args = parser.parse_args(argv)
-    archive = build(args.dest, check=not args.no_check)
-    print(f"wrote {args.dest / 'student'} (give it to students) and {archive}")
-    if not args.no_check:
-        print("checked: the reference solutions score full marks with it")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -66,9 +66,9 @@ EXAMPLE_SHAPES = {
 @pytest.mark.parametrize("exercise", EXERCISES)
 def test_committed_notebook_equals_a_fresh_build(exercise):
     path = notebooks.notebook_path(exercise)
-    assert path.is_file(), f"{path} is missing: run `python -m autograder.notebooks`"
+    assert path.is_file(), f"{path} is missing: run `python -m autograder notebooks`"
     assert path.read_text(encoding="utf-8") == notebooks.render(exercise), (
-        f"{path} differs from a fresh build: run `python -m autograder.notebooks`"
+        f"{path} differs from a fresh build: run `python -m autograder notebooks`"
     )
 
 
@@ -241,5 +241,5 @@ def test_examples_equal_a_fresh_computation(tmp_path):
         committed = examples.load(examples.example_path(exercise))
         fresh = examples.load(examples.example_path(exercise, tmp_path))
         assert examples.differences(committed, fresh) == [], (
-            f"{exercise}: example.npz is stale: run `python -m autograder.examples`"
+            f"{exercise}: example.npz is stale: run `python -m autograder examples`"
         )
