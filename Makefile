@@ -6,7 +6,7 @@ BASE   := $(VENV)/.base-installed
 DEV    := $(VENV)/.dev-installed
 FULL   := $(VENV)/.full-installed
 
-.PHONY: demo test test-fast lint template fixtures notebooks examples bench clean
+.PHONY: demo test test-fast lint template fixtures notebooks examples catalogue bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ notebooks: $(DEV)
 
 examples: $(FULL)
 	$(BIN)/python -m autograder examples
+
+## catalogue: per catalogued mistake, its score, the exercise that lost points, the message
+catalogue: $(DEV)
+	$(BIN)/python tests/catalogue_report.py
 
 ## bench: grading speed (prints figures)
 bench: $(BASE)
