@@ -16,6 +16,7 @@ pytest.importorskip("otter")
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 
+from autograder import cli  # noqa: E402
 from autograder import otter as otter_kit  # noqa: E402
 from autograder.catalog import EXERCISES, POINTS  # noqa: E402
 from autograder.demo import SAMPLE_MISTAKES  # noqa: E402
@@ -30,7 +31,7 @@ pytestmark = pytest.mark.slow
 def built(tmp_path_factory):
     """``(autograder.zip, student folder)``, built by the command line."""
     dest = tmp_path_factory.mktemp("otter")
-    assert otter_kit.main(["--dest", str(dest), "--no-check"]) == 0
+    assert cli.main(["otter", "--dest", str(dest), "--no-check"]) == 0
     return dest / "autograder.zip", dest / "student"
 
 
