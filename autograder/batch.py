@@ -45,9 +45,11 @@ def _stored(path: Path, print_: str) -> dict | None:
     return record if record.get("fingerprint") == print_ else None
 
 
-def _grade_one(submission: Path, feedback_dir: Path, workers: Workers, live: bool) -> dict:
+def _grade_one(
+    submission: Path, print_: str, feedback_dir: Path, workers: Workers, live: bool
+) -> dict:
     student = submission.name
-    record: dict = {"student": student, "fingerprint": fingerprint(submission)}
+    record: dict = {"student": student, "fingerprint": print_}
     try:
         result = grade(submission, workers, live)
     except Exception as error:  # one broken submission (or a dead worker) never stops the batch
@@ -108,20 +110,21 @@ def run_batch(
     records: list[dict] = []
     todo = []
     for submission in submissions:
-        stored = _stored(feedback_dir / f"{submission.name}.json", fingerprint(submission))
+        print_ = fingerprint(submission)
+        stored = _stored(feedback_dir / f"{submission.name}.json", print_)
         if stored is None:
-            todo.append(submission)
+            todo.append((submission, print_))
         else:
             records.append(stored)
             show(stored, True)
     local = threading.local()
     pools: list[Workers] = []
 
-    def work(submission: Path) -> None:
+    def work(submission: Path, print_: str) -> None:
         if not hasattr(local, "workers"):
             local.workers = Workers(limits)
             pools.append(local.workers)
-        record = _grade_one(submission, feedback_dir, local.workers, live)
+        record = _grade_one(submission, print_, feedback_dir, local.workers, live)
         if record["error"].startswith("grader error"):  # start the next one with fresh workers
             local.workers = Workers(limits)
             pools.append(local.workers)
@@ -130,7 +133,7 @@ def run_batch(
 
     try:
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as executor:
-            for future in [executor.submit(work, submission) for submission in todo]:
+            for future in [executor.submit(work, *job) for job in todo]:
                 future.result()
     finally:
         for workers in pools:

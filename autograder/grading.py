@@ -48,12 +48,12 @@ def live_suite(suite: str) -> tuple[Case, ...]:
 
 
 @cache
-def suites(live: bool = False) -> tuple[tuple[Case, bool], ...]:
-    """``(case, hidden)`` pairs: public cases count 0 points, hidden ones carry the score."""
+def suites(live: bool = False) -> tuple[Case, ...]:
+    """Every graded case: public ones count 0 points, hidden ones (``hidden``) carry the score."""
     load = live_suite if live else stored_suite
-    public = [(replace(case, points=0.0), False) for case in load("public")]
-    hidden = [(replace(case, hidden=True), True) for case in load("hidden")]
-    total = sum(case.points for case, _ in hidden)
+    public = [replace(case, points=0.0) for case in load("public")]
+    hidden = [replace(case, hidden=True) for case in load("hidden")]
+    total = sum(case.points for case in hidden)
     if total != sum(POINTS.values()):
         raise ValueError(f"hidden cases are worth {total} points, expected {sum(POINTS.values())}")
     return tuple(public + hidden)
@@ -65,9 +65,9 @@ def grade(submission: Path, workers: Workers, live: bool = False) -> Grade:
     planned = suites(live)
     results, output = [], {}
     for exercise in EXERCISES:
-        chosen = [(case, hidden) for case, hidden in planned if case.exercise == exercise]
-        outcomes, printed = workers.run(submission, exercise, [case for case, _ in chosen])
-        results += [score(case, o, hidden) for (case, hidden), o in zip(chosen, outcomes)]
+        chosen = [case for case in planned if case.exercise == exercise]
+        outcomes, printed = workers.run(submission, exercise, chosen)
+        results += [score(case, outcome) for case, outcome in zip(chosen, outcomes)]
         if printed:
             output[exercise] = printed
     return Grade(str(submission), results, time.perf_counter() - started, output)

@@ -65,8 +65,9 @@ def case_label(exercise: str, name: str, hidden: bool) -> str:
 def planned_cases() -> dict[str, list[tuple[str, bool, float]]]:
     """``exercise -> [(label, hidden, points)]`` for every case the engine grades."""
     planned: dict[str, list[tuple[str, bool, float]]] = {exercise: [] for exercise in EXERCISES}
-    for case, hidden in suites():
-        planned[case.exercise].append((case_label(case.exercise, case.name, hidden), hidden, case.points))
+    for case in suites():
+        planned[case.exercise].append(
+            (case_label(case.exercise, case.name, case.hidden), case.hidden, case.points))
     return planned
 
 
@@ -423,7 +424,7 @@ def build(dest: Path, check: bool = True) -> Path:
         if target.is_dir():
             shutil.rmtree(target)
         target.unlink(missing_ok=True)
-    public = {exercise: [c.name for c, hidden in suites() if c.exercise == exercise and not hidden]
+    public = {exercise: [c.name for c in suites() if c.exercise == exercise and not c.hidden]
               for exercise in EXERCISES}
     student = dest / "student"
     (student / STUDENT_TESTS).mkdir(parents=True)

@@ -183,6 +183,7 @@ class Workers:
         for path in RUNTIME_FILES:
             shutil.copy(path, runtime / Path(path).name)
         self._control, theirs = socket.socketpair()
+        self._server_log = open(self.root / "server.log", "wb")  # noqa: SIM115 (closed in close())
         site_dir = str(Path(np.__file__).resolve().parent.parent)
         self._server = subprocess.Popen(
             [sys.executable, "-I", "-S", str(runtime / "worker.py"), site_dir, str(theirs.fileno())],
@@ -191,7 +192,7 @@ class Workers:
             env=_clean_environment(runtime),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
-            stderr=open(self.root / "server.log", "wb"),  # noqa: SIM115 (kept for the process)
+            stderr=self._server_log,
             start_new_session=True,
         )
         theirs.close()
@@ -211,6 +212,7 @@ class Workers:
         except subprocess.TimeoutExpired:
             self._server.kill()
             self._server.wait()
+        self._server_log.close()
         shutil.rmtree(self.root, ignore_errors=True)
 
     def _fork(self, exercise: str, submission: Path, log: Path, stand_ins: bool) -> _Child:
@@ -253,7 +255,7 @@ class Workers:
                     continue
             if not queued:  # send the rest of this run of public (or hidden) cases at once
                 part = [c for c in _run_of(cases, n) if strikes[c.function] < self.limits.strikes]
-                if shown is None and _hidden(case):
+                if shown is None and case.hidden:
                     shown = _size(log)  # output printed from now on may hold hidden inputs
                 child.send(_strip(part), self.limits.case_seconds)
                 queued = len(part)
@@ -308,7 +310,7 @@ class Workers:
         started = time.perf_counter()
         reply = child.receive(self.limits.case_seconds, self.limits.reply_bytes)
         seconds = time.perf_counter() - started
-        report = _checked(reply[0], CASE_STATUSES, _hidden(case)) if reply else None
+        report = _checked(reply[0], CASE_STATUSES, case.hidden) if reply else None
         if reply is not None and report is None:
             child.problem = MALFORMED
         if report is None:
@@ -339,15 +341,10 @@ def _not_run(case: Case, limits: Limits) -> Outcome:
         f"not run: {case.function} already timed out or crashed {limits.strikes} times"))
 
 
-def _hidden(case: Case) -> bool:
-    """Whether the case's inputs and references are secret."""
-    return case.hidden
-
-
 def _run_of(cases: list[Case], start: int) -> list[Case]:
     """``cases[start]`` and the cases right after it that are hidden (or public) like it."""
-    hidden = _hidden(cases[start])
-    return list(itertools.takewhile(lambda case: _hidden(case) == hidden, cases[start:]))
+    hidden = cases[start].hidden
+    return list(itertools.takewhile(lambda case: case.hidden == hidden, cases[start:]))
 
 
 _NUMBER = re.compile(r"\d*\.?\d+(?:[eE][-+]?\d+)?")

@@ -64,14 +64,14 @@ def problems(case: Case, outcome: Outcome, reveal: bool) -> list[str]:
     return [outcome.message or status]
 
 
-def score(case: Case, outcome: Outcome, hidden: bool) -> CaseResult:
+def score(case: Case, outcome: Outcome) -> CaseResult:
     """The points and message for one case; hidden cases never show values."""
-    found = problems(case, outcome, reveal=not hidden)
+    found = problems(case, outcome, reveal=not case.hidden)
     return CaseResult(
         name=case.name,
         exercise=case.exercise,
         function=case.function,
-        hidden=hidden,
+        hidden=case.hidden,
         call=case.describe(),
         points=0.0 if found else case.points,
         max_points=case.points,

@@ -62,14 +62,12 @@ def run_case(case: casefile.Case, module: object, submission: str) -> bytes:
     def own_layer(name: str):
         return getattr(importlib.import_module(f"rnnlab.{name}"), name)
 
-    trusted = case.replays.get("one_hot")
-    if trusted and hasattr(module, "one_hot"):
-        module.one_hot = casefile.Replay("one_hot", trusted, module.one_hot)
     arrays: list = []
     started = time.perf_counter()
     try:
         args, kwargs = casefile.call_arguments(case, own_layer)
-        result = getattr(module, case.function)(*args, **kwargs)
+        with casefile.trusted_helpers(case, module):
+            result = getattr(module, case.function)(*args, **kwargs)
         outputs = casefile.as_outputs(result, case.single)
     except BaseException as error:  # student code may raise anything, SystemExit included
         report = {"status": "raised", "error": describe_error(error, submission)}

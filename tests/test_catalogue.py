@@ -80,7 +80,7 @@ def test_catalogue_is_large_and_covers_every_exercise():
 def test_mistake_loses_points_in_its_own_exercise_only(mistake, graded):
     """A mistake scores under 100, losing points in its own exercise and nowhere else."""
     result = graded(mistake)
-    planned = sorted((case.name, hidden) for case, hidden in suites())
+    planned = sorted((case.name, case.hidden) for case in suites())
     assert sorted((r.name, r.hidden) for r in result.results) == planned, "grading did not finish"
     assert result.score < 100
     assert lost_exercises(result) == [mistake.exercise], [
@@ -114,7 +114,7 @@ def test_feedback_names_most_mistakes(graded):
 
 
 def _hidden(function: str) -> list[Case]:
-    return [case for case, hidden in suites() if hidden and case.function == function and not case.raises]
+    return [case for case in suites() if case.hidden and case.function == function and not case.raises]
 
 
 @pytest.mark.parametrize("function", ["one_hot", "cosine_similarity", "simple_rnn", "lstm_step", "lstm",

@@ -47,11 +47,11 @@ def test_hidden_cases_are_more_and_different_than_public_ones():
     """Hidden cases outnumber public ones in every exercise and never share inputs."""
     planned = suites()
     for exercise in EXERCISES:
-        public = [c for c, hidden in planned if c.exercise == exercise and not hidden]
-        hidden = [c for c, hidden in planned if c.exercise == exercise and hidden]
+        public = [c for c in planned if c.exercise == exercise and not c.hidden]
+        hidden = [c for c in planned if c.exercise == exercise and c.hidden]
         assert len(hidden) > len(public)
-    public_inputs = {c.args[0].tobytes() for c, hidden in planned if not hidden and c.args[0].size > 4}
-    assert not any(c.args[0].tobytes() in public_inputs for c, hidden in planned if hidden)
+    public_inputs = {c.args[0].tobytes() for c in planned if not c.hidden and c.args[0].size > 4}
+    assert not any(c.args[0].tobytes() in public_inputs for c in planned if c.hidden)
 
 
 @pytest.mark.parametrize("appended,exercise,keyword", [
