@@ -48,7 +48,6 @@ class Attack:
     ``keywords``: every failed case of ``exercise`` must say one of them. ``whole``: every
     case of ``exercise`` must score 0 (not only some). ``marker``: a string in the command
     line of a process the attack tries to leave behind (none may exist after grading).
-    ``seconds``: with :data:`FAST` limits, grading must end this soon (0: :func:`time_bound`).
     """
 
     name: str
@@ -58,7 +57,6 @@ class Attack:
     mistakes: tuple[Mistake, ...] = ()
     whole: bool = False
     marker: str = ""
-    seconds: float = 0.0
     description: str = ""
 
     def build(self, dest: Path) -> Path:
@@ -147,7 +145,7 @@ ATTACKS: tuple[Attack, ...] = (
            code=_wrap("simple_rnn", "import sys\nsys.setrecursionlimit(10**6)\nreturn _deeper(0)",
                       "def _deeper(n):\n    return _deeper(n + 1) + 1\n"),
            description="unbounded recursion with the recursion limit raised"),
-    Attack("drip_feed_reply", "lstm", ("timed out", "not run"), seconds=6.0,
+    Attack("drip_feed_reply", "lstm", ("timed out", "not run"),
            code=_wrap("lstm", "import os\nimport time\nfor fd in _sockets():\n"
                       "    os.write(fd, (100).to_bytes(8, 'big'))\n    for _ in range(100):\n"
                       "        os.write(fd, b' ')\n        time.sleep(0.1)\n"

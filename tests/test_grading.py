@@ -1,4 +1,8 @@
-"""The grading engine and its command line (the hostile battery is in test_hostile.py)."""
+"""The grading engine and its command line.
+
+Broken and hostile modules (loops, os._exit, import failures, patched NumPy, TensorFlow...)
+are graded in test_hostile.py, each checked to cost only its own exercise's points.
+"""
 
 import csv
 import json
@@ -54,26 +58,6 @@ def test_hidden_cases_are_more_and_different_than_public_ones():
     assert not any(c.args[0].tobytes() in public_inputs for c in planned if c.hidden)
 
 
-@pytest.mark.parametrize("appended,exercise,keyword", [
-    ("\ndef lstm_step(*a, **k):\n    while True:\n        pass\n", "lstm", "timed out"),
-    ("\nimport os\nos._exit(3)\n", "simple_rnn", "ended the process"),
-    ("\nimport rnnlab.does_not_exist\n", "embedding", "could not be imported: ModuleNotFoundError"),
-    ("\nimport numpy\nnumpy.tanh = lambda x: 0 * x\nnumpy.allclose = lambda *a, **k: True\n",
-     "lstm", "values differ"),
-    ("\nimport tensorflow\n", "bidirectional", "not allowed"),
-])
-def test_a_broken_module_costs_only_its_own_points(tmp_path, workers, appended, exercise, keyword):
-    """Loops, os._exit, import failures and numpy patches lose only the affected exercise."""
-    submission = make_submission(tmp_path)
-    with open(submission / "rnnlab" / f"{exercise}.py", "a") as module:
-        module.write(appended)
-    result = grade(submission, workers)
-    others = {name: result.exercise_score(name) for name in EXERCISES if name != exercise}
-    assert others == {name: POINTS[name] for name in others}
-    assert result.exercise_score(exercise) < POINTS[exercise]
-    assert any(keyword in r.message for r in result.results if r.exercise == exercise)
-
-
 def test_bidirectional_is_graded_with_a_trusted_layer(tmp_path, workers):
     """A wrong simple_rnn and lstm cost nothing in bidirectional, a wrong one_hot nothing in embedding."""
     mistakes = (
@@ -96,7 +80,8 @@ def test_results_file_validates_against_the_schema(tmp_path, workers):
     report.write_results(grade(submission, workers), path)
     results = json.loads(path.read_text())
     jsonschema.validate(results, report.RESULTS_SCHEMA)
-    assert results["score"] == 100 - 4  # the four hidden "ave" cases
+    ave_cases = [c for c in suites() if c.hidden and c.kwargs.get("merge_mode") == "ave"]
+    assert ave_cases and results["score"] == 100 - sum(c.points for c in ave_cases)
     assert {t["tags"][0] for t in results["tests"]} == set(EXERCISES)
     hidden_fail = next(t for t in results["tests"] if t["status"] == "failed" and "(hidden)" in t["name"])
     assert "got" not in hidden_fail["output"] and "called" not in hidden_fail["output"]

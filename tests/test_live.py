@@ -43,9 +43,8 @@ def test_gpu_references_equal_the_stored_cpu_ones():
 def test_tf32_is_off_in_the_oracle():
     """Importing the oracle turns TF32 off, so a GPU cannot round references to 10 bits."""
     tf = pytest.importorskip("tensorflow")
-    from autograder import oracle
+    from autograder import oracle  # noqa: F401 (importing it is what turns TF32 off)
 
     assert not tf.config.experimental.tensor_float_32_execution_enabled()
-    assert oracle.versions()["precision"] == "float64 layers, TF32 off"
     (case,) = [c for c in references.compute("public", "simple_rnn") if c.name.endswith("step_bias")]
     assert case.returns[0].dtype == np.float64
