@@ -6,12 +6,14 @@ Every command reports bad input in one line on stderr and exits with status 2.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from autograder import template
-from autograder.runner import Limits, SubmissionError
+from autograder.intake import SubmissionError
+from autograder.runner import IsolationError, Limits
 
 
 class UsageError(Exception):
@@ -65,10 +67,12 @@ def _grade(args: argparse.Namespace) -> int:
 
     submission = _folder(args.path, "submission")
     try:
-        result = grade_one(submission, live=args.live, limits=_limits(args))
-    except SubmissionError as error:
+        result = grade_one(submission, live=args.live, limits=_limits(args),
+                           require_isolation=args.require_isolation)
+    except (SubmissionError, IsolationError) as error:
         raise UsageError(str(error)) from None
     print(report.feedback(result) if args.verbose else report.table(result))
+    _warn_isolation(result.isolation)
     if args.results:
         report.write_results(result, args.results)
         print(f"results written to {args.results}")
@@ -87,11 +91,49 @@ def _batch(args: argparse.Namespace) -> int:
     directory = _folder(args.directory, "directory")
     if args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
-    records = run_batch(directory, args.out, jobs=args.jobs, feedback_dir=args.feedback,
-                        live=args.live, limits=_limits(args))
+    try:
+        records = run_batch(directory, args.out, jobs=args.jobs, feedback_dir=args.feedback,
+                            live=args.live, limits=_limits(args), require_isolation=args.require_isolation)
+    except IsolationError as error:
+        raise UsageError(f"{error} (grades finished so far are kept in {args.out})") from None
     errors = sum(1 for record in records if record["error"])
+    graded = [set(record.get("isolation", "").split()) for record in records if not record["error"]]
+    if graded:
+        _warn_isolation(sorted(set.intersection(*graded)))
     print(f"{len(records)} submissions graded ({errors} could not be graded); "
           f"gradebook: {args.out}")
+    return 0
+
+
+def _warn_isolation(layers: list[str]) -> None:
+    from autograder.kernel import kernel_layers
+
+    if not kernel_layers(layers):
+        print("warning: student code ran without kernel isolation (Landlock and seccomp); "
+              "see `python -m autograder isolation`", file=sys.stderr)
+
+
+def _isolation(args: argparse.Namespace) -> int:
+    from autograder import kernel
+    from autograder.runner import Workers
+
+    with Workers() as workers:
+        probe = workers.probe()
+    layers = probe["layers"]
+    abi = kernel.landlock_abi()
+    print(f"kernel: {' '.join(os.uname()[2:3])}; Landlock ABI {abi or 'none'}; "
+          f"libseccomp {kernel.seccomp_version() or 'not found'}")
+    print(f"layers active in a grading child ({probe['ms']:.1f} ms to apply): {' '.join(layers) or 'none'}")
+    for name, result in probe["checks"].items():
+        print(f"  {name}: {result}")
+    allowed = [name for name, result in probe["checks"].items() if result != "refused"]
+    if not kernel.kernel_layers(layers) or allowed:
+        missing = [name for name in ("landlock", "seccomp") if not any(x.startswith(name) for x in layers)]
+        print(f"kernel isolation is incomplete here (missing: {', '.join(missing) or 'none'}; "
+              f"allowed: {', '.join(allowed) or 'nothing'}): only the audit hook stands in for it",
+              file=sys.stderr)
+        return 1
+    print("kernel isolation is active")
     return 0
 
 
@@ -160,6 +202,8 @@ def _grading_options(command: argparse.ArgumentParser) -> None:
                          help="seconds allowed per case (default %(default)s)")
     command.add_argument("--live", action="store_true",
                          help="recompute references with TensorFlow on this machine first")
+    command.add_argument("--require-isolation", action="store_true",
+                         help="refuse to grade where Landlock or seccomp is missing")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -185,6 +229,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help="per-student feedback folder (default: OUT-feedback beside OUT)")
     _grading_options(command)
     command.set_defaults(run=_batch)
+
+    command = commands.add_parser("isolation", help="show which isolation layers this machine offers")
+    command.set_defaults(run=_isolation)
 
     command = commands.add_parser("demo", help="grade the bundled sample submissions")
     command.set_defaults(run=_demo)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from autograder import report
 from autograder.grading import grade_one
-from autograder.runner import SubmissionError
+from autograder.intake import SubmissionError
 
 PACKAGE = Path(__file__).resolve().parent
 SETUP_SH = """#!/usr/bin/env bash
@@ -62,7 +62,8 @@ def find_package(submission: Path) -> Path:
     nested = [p for p in submission.iterdir() if (p / "rnnlab").is_dir()] if submission.is_dir() else []
     if len(nested) == 1:
         return nested[0]
-    loose = sorted(submission.glob("*.py")) if submission.is_dir() else []
+    loose = sorted(p for p in submission.glob("*.py") if p.is_file() and not p.is_symlink()) \
+        if submission.is_dir() else []
     if not loose:
         raise SubmissionError("no rnnlab/ folder and no .py files in the submission")
     gathered = Path(tempfile.mkdtemp(prefix="rnnlab-submission-"))

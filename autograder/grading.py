@@ -7,10 +7,10 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
-from autograder import references
+from autograder import intake, references
 from autograder.casefile import Case
 from autograder.catalog import EXERCISES, POINTS
-from autograder.runner import Limits, Workers
+from autograder.runner import Limits, Outcome, ServerError, Workers
 from autograder.scoring import CaseResult, score
 
 
@@ -22,6 +22,7 @@ class Grade:
     results: list[CaseResult]
     seconds: float
     output: dict[str, str] = field(default_factory=dict)  # what the code printed, per exercise
+    isolation: list[str] = field(default_factory=list)  # the layers its code ran under
 
     @property
     def score(self) -> float:
@@ -59,21 +60,35 @@ def suites(live: bool = False) -> tuple[Case, ...]:
     return tuple(public + hidden)
 
 
-def grade(submission: Path, workers: Workers, live: bool = False) -> Grade:
-    """Grade the ``rnnlab/`` package inside ``submission``."""
+def grade(submission: Path, workers: Workers, live: bool = False,
+          files: dict[str, bytes] | None = None) -> Grade:
+    """Grade the ``rnnlab/`` package inside ``submission``.
+
+    ``files``: the package as :func:`~autograder.intake.package_files` read it (read here
+    when None). Raises :class:`~autograder.intake.SubmissionError` when it cannot be graded
+    and :class:`~autograder.runner.IsolationError` when isolation is required and missing.
+    A fork server that stops is restarted, and the exercise it was serving scores 0
+    with a message that says so.
+    """
     started = time.perf_counter()
+    files = intake.package_files(submission) if files is None else files
     planned = suites(live)
     results, output = [], {}
     for exercise in EXERCISES:
         chosen = [case for case in planned if case.exercise == exercise]
-        outcomes, printed = workers.run(submission, exercise, chosen)
+        try:
+            outcomes, printed = workers.run(files, exercise, chosen)
+        except ServerError as error:
+            workers.restart()
+            outcomes, printed = [Outcome("crashed", message=f"grader error: {error}")] * len(chosen), ""
         results += [score(case, outcome) for case, outcome in zip(chosen, outcomes)]
         if printed:
             output[exercise] = printed
-    return Grade(str(submission), results, time.perf_counter() - started, output)
+    return Grade(str(submission), results, time.perf_counter() - started, output, list(workers.layers))
 
 
-def grade_one(submission: Path, live: bool = False, limits: Limits | None = None) -> Grade:
+def grade_one(submission: Path, live: bool = False, limits: Limits | None = None,
+              require_isolation: bool = False) -> Grade:
     """Grade one submission with a fork server of its own."""
-    with Workers(limits) as workers:
+    with Workers(limits, require_isolation=require_isolation) as workers:
         return grade(submission, workers, live)

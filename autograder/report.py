@@ -11,6 +11,7 @@ from typing import Any
 
 from autograder.catalog import EXERCISES, TITLES, number
 from autograder.grading import Grade
+from autograder.kernel import kernel_layers
 from autograder.scoring import CaseResult
 
 RESULTS_SCHEMA: dict[str, Any] = {
@@ -20,6 +21,7 @@ RESULTS_SCHEMA: dict[str, Any] = {
         "score": {"type": "number"},
         "output": {"type": "string"},
         "execution_time": {"type": "number"},
+        "extra_data": {"type": "object"},
         "tests": {
             "type": "array",
             "items": {
@@ -75,8 +77,16 @@ def table(grade: Grade, failures: int = 3) -> str:
                          f"{result.message}")
         if len(failed) > failures:
             lines.append(f"  ... and {len(failed) - failures} more (see the full feedback)")
-    lines += ["", f"graded in {grade.seconds:.2f} s", points_line(grade)]
+    lines += ["", f"graded in {grade.seconds:.2f} s; {isolation_line(grade)}", points_line(grade)]
     return "\n".join(lines)
+
+
+def isolation_line(grade: Grade) -> str:
+    """``isolation: landlock-abi7 seccomp ...``, with a warning when a kernel layer is missing."""
+    line = "isolation: " + (" ".join(grade.isolation) or "unknown")
+    if not kernel_layers(grade.isolation):
+        line += " (WARNING: without Landlock and seccomp, student code is confined only in part)"
+    return line
 
 
 def markdown(grade: Grade) -> str:
@@ -91,7 +101,7 @@ def markdown(grade: Grade) -> str:
         lines += ["", "<details><summary>Failed cases</summary>", ""]
         lines += [f"- `{_label(r)}`: {r.message}" for r in failed]
         lines += ["", "</details>"]
-    lines += ["", points_line(grade)]
+    lines += ["", isolation_line(grade), "", points_line(grade)]
     return "\n".join(lines) + "\n"
 
 
@@ -137,8 +147,9 @@ def gradescope(grade: Grade) -> dict[str, Any]:
     )
     return {
         "score": grade.score,
-        "output": summary,
+        "output": summary + "\n" + isolation_line(grade),
         "execution_time": round(grade.seconds, 3),
+        "extra_data": {"isolation": grade.isolation},
         "tests": tests,
     }
 

@@ -10,12 +10,19 @@ Nothing here compares results: :mod:`autograder.scoring` does, in this process.
 The child runs student code, so its replies are checked like any other input: a whole
 reply must arrive within the case's time and size limits, and must be well formed.
 Hidden cases (``Case.hidden``) are sent only once every public case before them is
-answered, what the code printed from then on is not returned, and numbers in the text of
-their replies (error messages) are blanked, so hidden values do not reach feedback.
+answered; what the code printed is read from its log at that moment and never later (the
+child could rewrite its log); and a hidden case's reply carries no text of the student's:
+only a built-in exception type, a location checked against the copied files, and the
+grader's own words for a refusal or a bad result, so hidden values do not reach feedback.
+
+Each child reports the isolation layers it confined itself with before it imports any
+student code; :attr:`Workers.layers` holds them, and ``require_isolation`` makes a child
+without the kernel's layers stop before the import (:class:`IsolationError`).
 """
 
 from __future__ import annotations
 
+import builtins
 import itertools
 import json
 import os
@@ -33,20 +40,24 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder import casefile
+from autograder import casefile, intake, sandbox
 from autograder.casefile import Case
+from autograder.kernel import kernel_layers
 
 HERE = Path(__file__).resolve().parent
-RUNTIME_FILES = tuple(HERE / name for name in ("worker.py", "casefile.py", "sandbox.py"))
-MAX_SUBMISSION_BYTES = 5 * 1024 * 1024
+RUNTIME_FILES = tuple(HERE / name for name in ("worker.py", "casefile.py", "kernel.py", "sandbox.py"))
 DEPENDENCIES = {"embedding": ("one_hot",)}  # modules an exercise imports from another one
 CASE_STATUSES = ("returned", "raised", "bad_output")
 IMPORT_STATUSES = ("imported", "import_failed")
 MALFORMED = "the reply of the process running your code was malformed"
 
 
-class SubmissionError(Exception):
-    """The submission folder cannot be graded at all (no ``rnnlab/``, unreadable...)."""
+class IsolationError(Exception):
+    """Kernel isolation was required and this machine does not offer it."""
+
+
+class ServerError(Exception):
+    """The fork server stopped answering (it is restarted for the next submission)."""
 
 
 @dataclass(frozen=True)
@@ -77,29 +88,6 @@ class Outcome:
     message: str = ""
     refused: list[str] = field(default_factory=list)
     seconds: float = 0.0
-
-
-def copy_submission(source: Path, destination: Path) -> None:
-    """Copy ``source/rnnlab`` (Python files and folders only, no links) to ``destination``."""
-    package = source / "rnnlab"
-    if not source.is_dir():
-        raise SubmissionError(f"{source} is not a folder")
-    if not package.is_dir():
-        raise SubmissionError(f"{source} has no rnnlab/ folder (the package to grade)")
-    total = 0
-    for path in sorted(package.rglob("*.py")):
-        if path.is_symlink() or "__pycache__" in path.parts or not path.is_file():
-            continue
-        try:
-            content = path.read_bytes()
-        except OSError as error:
-            raise SubmissionError(f"cannot read {path}: {error.strerror}") from None
-        total += len(content)
-        if total > MAX_SUBMISSION_BYTES:
-            raise SubmissionError(f"{package} holds more than {MAX_SUBMISSION_BYTES} bytes of code")
-        target = destination / "rnnlab" / path.relative_to(package)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
 
 
 _STRIPPED: dict[tuple[int, ...], tuple[list[Case], bytes]] = {}
@@ -165,38 +153,44 @@ class _Child:
 
     def kill(self) -> None:
         self.sock.close()
-        for kill in (os.killpg, os.kill):
-            try:
-                kill(self.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                continue
+        _kill(self.pid)
 
 
 class Workers:
-    """A fork server for student code; use as a context manager."""
+    """A fork server for student code; use as a context manager.
 
-    def __init__(self, limits: Limits | None = None) -> None:
+    ``audit_hook=False`` leaves out the in-process hook (tests use it to show what the
+    kernel's layers hold alone); ``require_isolation`` refuses to run student code in a
+    child that lacks Landlock or seccomp.
+    """
+
+    def __init__(self, limits: Limits | None = None, audit_hook: bool = True,
+                 require_isolation: bool = False) -> None:
         self.limits = limits or Limits()
+        self.audit_hook, self.require_isolation = audit_hook, require_isolation
+        self.layers: list[str] = []  # what the last child confined itself with
+        self.confine_ms = 0.0  # how long that took it
         self.root = Path(tempfile.mkdtemp(prefix="rnnlab-grade-"))
-        runtime = self.root / "runtime"
-        runtime.mkdir()
+        self.runtime = self.root / "runtime"
+        self.runtime.mkdir()
         for path in RUNTIME_FILES:
-            shutil.copy(path, runtime / Path(path).name)
-        self._control, theirs = socket.socketpair()
+            shutil.copy(path, self.runtime / Path(path).name)
         self._server_log = open(self.root / "server.log", "wb")  # noqa: SIM115 (closed in close())
+        self._children: set[int] = set()
+        self._runs = 0
+        self._start_server()
+
+    def _start_server(self) -> None:
+        self._control, theirs = socket.socketpair()
         site_dir = str(Path(np.__file__).resolve().parent.parent)
+        command = [sys.executable, "-I", "-S", str(self.runtime / "worker.py"), site_dir,
+                   str(theirs.fileno()), str(os.getpid())]
         self._server = subprocess.Popen(
-            [sys.executable, "-I", "-S", str(runtime / "worker.py"), site_dir, str(theirs.fileno())],
-            pass_fds=[theirs.fileno()],
-            cwd=runtime,
-            env=_clean_environment(runtime),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=self._server_log,
+            command, pass_fds=[theirs.fileno()], cwd=self.runtime, env=_clean_environment(self.runtime),
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._server_log,
             start_new_session=True,
         )
         theirs.close()
-        self._runs = 0
 
     def __enter__(self) -> Workers:
         return self
@@ -204,75 +198,122 @@ class Workers:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def close(self) -> None:
-        """Stop the fork server and remove every temporary file."""
+    def _stop_server(self) -> None:
         self._control.close()
         try:
             self._server.wait(timeout=5)
         except subprocess.TimeoutExpired:
             self._server.kill()
             self._server.wait()
+
+    def close(self) -> None:
+        """Stop the fork server, kill every child left, remove every temporary file."""
+        for pid in self._children:
+            _kill(pid)
+        self._stop_server()
         self._server_log.close()
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def _fork(self, exercise: str, submission: Path, log: Path, stand_ins: bool) -> _Child:
+    def restart(self) -> None:
+        """A fresh fork server, after the old one stopped answering."""
+        self._server.kill()
+        self._stop_server()
+        self._start_server()
+
+    def _fork(self, exercise: str, run: Path, log: Path, stand_ins: bool, probe: str = "") -> _Child:
         ours, theirs = socket.socketpair()
         request = {
             "exercise": exercise,
-            "submission": str(submission),
+            "submission": str(run),
+            "scratch": str(run / "scratch"),
             "log": str(log),
             "dependencies": DEPENDENCIES.get(exercise, ()),
             "stand_ins": stand_ins,
             "memory_bytes": self.limits.memory_bytes,
             "cpu_seconds": self.limits.cpu_seconds,
             "file_bytes": self.limits.file_bytes,
+            "audit_hook": self.audit_hook and not probe,
+            "require_isolation": self.require_isolation,
+            "probe": probe,
         }
-        self._control.settimeout(10)
-        socket.send_fds(self._control, [json.dumps(request).encode()], [theirs.fileno()])
-        theirs.close()
-        reply = self._control.recv(65536)
-        if not reply:
-            raise RuntimeError(f"the worker server stopped; see {self.root / 'server.log'}")
-        return _Child(json.loads(reply)["pid"], ours)
+        try:
+            self._control.settimeout(10)
+            socket.send_fds(self._control, [json.dumps(request).encode()], [theirs.fileno()])
+            reply = self._control.recv(65536)
+            pid = json.loads(reply)["pid"] if reply else None
+        except (OSError, ValueError, KeyError, TypeError):
+            pid = None
+        finally:
+            theirs.close()
+        if type(pid) is not int or pid <= 0:
+            ours.close()
+            raise ServerError(f"the worker server stopped; see {self.root / 'server.log'}")
+        self._children.add(pid)
+        return _Child(pid, ours)
 
-    def run(self, submission: Path, exercise: str, cases: list[Case]) -> tuple[list[Outcome], str]:
-        """Outcomes of ``cases`` (all of one exercise) and the first bytes the code printed."""
+    def _kill(self, child: _Child) -> None:
+        child.kill()
+        self._children.discard(child.pid)
+
+    def probe(self) -> dict:
+        """Fork a child that confines itself (without the hook) and tries what it must not do.
+
+        Returns ``{"layers": [...], "ms": float, "checks": {what: "refused" or "ALLOWED"}}``.
+        """
+        run = self.root / "probe"
+        (run / "scratch").mkdir(parents=True)
+        child = self._fork("", run, self.root / "probe.log", False, probe=str(self.root / "server.log"))
+        reply = child.receive(self.limits.import_seconds, self.limits.reply_bytes)
+        self._kill(child)
+        report = reply[0] if reply else {}
+        return {"layers": report.get("layers", []), "ms": report.get("ms", 0.0),
+                "checks": report.get("checks", {})}
+
+    def run(self, files: dict[str, bytes], exercise: str, cases: list[Case]) -> tuple[list[Outcome], str]:
+        """Outcomes of ``cases`` (all of one exercise) and the first bytes the code printed.
+
+        ``files`` is the submission as :func:`autograder.intake.package_files` read it.
+        """
         self._runs += 1
-        copy = self.root / f"submission-{self._runs}"
-        copy_submission(Path(submission), copy)
+        run = self.root / f"run-{self._runs}"
+        intake.write_copy(files, run)
+        (run / "scratch").mkdir()
         log = self.root / f"output-{self._runs}.log"
+        sources = _line_counts(files)
         outcomes: list[Outcome] = []
         strikes: Counter[str] = Counter()
-        child, stuck, stand_ins, shown, queued = None, None, False, None, 0
-        for n, case in enumerate(cases):
-            if stuck is not None or strikes[case.function] >= self.limits.strikes:
-                outcomes.append(stuck or _not_run(case, self.limits))
-                continue
-            if child is None:
-                child, stuck, stand_ins = self._start(exercise, copy, log, stand_ins)
-                if stuck is not None:
-                    outcomes.append(stuck)
+        child, stuck, stand_ins, printed, queued = None, None, False, None, 0
+        try:
+            for n, case in enumerate(cases):
+                if stuck is not None or strikes[case.function] >= self.limits.strikes:
+                    outcomes.append(stuck or _not_run(case, self.limits))
                     continue
-            if not queued:  # send the rest of this run of public (or hidden) cases at once
-                part = [c for c in _run_of(cases, n) if strikes[c.function] < self.limits.strikes]
-                if shown is None and case.hidden:
-                    shown = _size(log)  # output printed from now on may hold hidden inputs
-                child.send(_strip(part), self.limits.case_seconds)
-                queued = len(part)
-            outcome = self._next(child, case)
-            queued -= 1
-            if outcome.status in ("timeout", "crashed"):
-                strikes[case.function] += 1
-                child.kill()
-                child, queued = None, 0
-            outcomes.append(outcome)
-        if child is not None:
-            child.kill()
-        shutil.rmtree(copy, ignore_errors=True)
-        return outcomes, _head(log, 2000 if shown is None else min(shown, 2000))
+                if child is None:
+                    child, stuck, stand_ins = self._start(exercise, run, log, stand_ins, sources)
+                    if stuck is not None:
+                        outcomes.append(stuck)
+                        continue
+                if not queued:  # send the rest of this run of public (or hidden) cases at once
+                    part = [c for c in _run_of(cases, n) if strikes[c.function] < self.limits.strikes]
+                    if printed is None and case.hidden:
+                        printed = _head(log)  # what it printed from now on may hold hidden inputs
+                    child.send(_strip(part), self.limits.case_seconds)
+                    queued = len(part)
+                outcome = self._next(child, case, sources)
+                queued -= 1
+                if outcome.status in ("timeout", "crashed"):
+                    strikes[case.function] += 1
+                    self._kill(child)
+                    child, queued = None, 0
+                outcomes.append(outcome)
+        finally:
+            if child is not None:
+                self._kill(child)
+            shutil.rmtree(run, ignore_errors=True)
+        return outcomes, _head(log) if printed is None else printed
 
     def _start(
-        self, exercise: str, copy: Path, log: Path, stand_ins: bool
+        self, exercise: str, run: Path, log: Path, stand_ins: bool, sources: dict[str, int]
     ) -> tuple[_Child | None, Outcome | None, bool]:
         """A child that imported ``rnnlab.<exercise>``, or what stops it; and ``stand_ins``.
 
@@ -281,18 +322,19 @@ class Workers:
         ``one_hot`` must not cost points in ``embedding``.
         """
         while True:
-            child = self._fork(exercise, copy, log, stand_ins)
+            child = self._fork(exercise, run, log, stand_ins)
+            self._confined(child)
             started = time.perf_counter()
             reply = child.receive(self.limits.import_seconds, self.limits.reply_bytes)
-            report = _checked(reply[0], IMPORT_STATUSES, secret=False) if reply else None
+            report = _checked(reply[0], IMPORT_STATUSES, False, sources) if reply else None
             if reply is not None and report is None:
                 child.problem = MALFORMED
             if report is not None or stand_ins or not DEPENDENCIES.get(exercise):
                 break
-            child.kill()
+            self._kill(child)
             stand_ins = True
         if report is None:
-            child.kill()
+            self._kill(child)
             if child.problem:
                 message = f"importing rnnlab.{exercise} failed: {child.problem}"
             elif time.perf_counter() - started < self.limits.import_seconds * 0.99:
@@ -301,16 +343,31 @@ class Workers:
                 message = f"importing rnnlab.{exercise} took longer than {self.limits.import_seconds:g} s"
             return None, Outcome("import_timeout", message=message), stand_ins
         if report["status"] != "imported":
-            child.kill()
+            self._kill(child)
             return None, Outcome("import_failed", error=report["error"]), stand_ins
         return child, None, stand_ins
 
-    def _next(self, child: _Child, case: Case) -> Outcome:
+    def _confined(self, child: _Child) -> None:
+        """Read the layers the child reports before it runs any student code."""
+        reply = child.receive(10.0, 1 << 16)
+        report = reply[0] if reply else {}
+        layers = report.get("layers") if isinstance(report, dict) else None
+        if report.get("status") != "confined" or not isinstance(layers, list):
+            self._kill(child)
+            raise ServerError("a worker did not report its isolation layers")
+        self.layers = [str(layer)[:40] for layer in layers[:16]]
+        self.confine_ms = float(report.get("ms", 0.0))
+        if self.require_isolation and not kernel_layers(self.layers):
+            self._kill(child)
+            raise IsolationError("kernel isolation is required but this machine offers only: "
+                                 + (", ".join(self.layers) or "nothing"))
+
+    def _next(self, child: _Child, case: Case, sources: dict[str, int]) -> Outcome:
         """The outcome of ``case``, the next case the child runs."""
         started = time.perf_counter()
         reply = child.receive(self.limits.case_seconds, self.limits.reply_bytes)
         seconds = time.perf_counter() - started
-        report = _checked(reply[0], CASE_STATUSES, case.hidden) if reply else None
+        report = _checked(reply[0], CASE_STATUSES, case.hidden, sources) if reply else None
         if reply is not None and report is None:
             child.problem = MALFORMED
         if report is None:
@@ -336,6 +393,14 @@ class Workers:
         )
 
 
+def _kill(pid: int) -> None:
+    for kill in (os.killpg, os.kill):
+        try:
+            kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            continue
+
+
 def _not_run(case: Case, limits: Limits) -> Outcome:
     return Outcome("not_run", message=(
         f"not run: {case.function} already timed out or crashed {limits.strikes} times"))
@@ -347,20 +412,45 @@ def _run_of(cases: list[Case], start: int) -> list[Case]:
     return list(itertools.takewhile(lambda case: case.hidden == hidden, cases[start:]))
 
 
-_NUMBER = re.compile(r"\d*\.?\d+(?:[eE][-+]?\d+)?")
+BUILTIN_ERRORS = frozenset(name for name, value in vars(builtins).items()
+                           if isinstance(value, type) and issubclass(value, BaseException))
+REFUSAL_WORDS = frozenset({"open", "import", "setting", *sandbox.WRITE_EVENTS, *sandbox.LIST_EVENTS,
+                           *(event.rstrip(".") for event in sandbox.BLOCKED_EVENTS)})
+BAD_OUTPUTS = ("expected a tuple or list of results", "the result cannot be turned into an array",
+               "expected numbers")  # casefile.as_outputs's messages, as the grader words them
+_WHERE = re.compile(r"(rnnlab/[A-Za-z0-9_/]+\.py), line (\d{1,6})(?:, in [A-Za-z0-9_<>]{1,80})?")
 
 
-def _text(value: object, hidden: bool, limit: int = 300) -> str:
-    """A string from a reply, cut to ``limit``; for a hidden case with its numbers blanked
-    (all but integers under five digits: shapes, indices, line numbers)."""
-    text = value[:limit] if isinstance(value, str) else ""
-    if hidden:
-        text = _NUMBER.sub(lambda m: m[0] if m[0].isdigit() and len(m[0]) < 5 else "…", text)
-    return text
+def _text(value: object, limit: int = 300) -> str:
+    return value[:limit] if isinstance(value, str) else ""
 
 
-def _checked(report: object, statuses: tuple[str, ...], secret: bool) -> dict | None:
-    """A clean copy of a report from a child, or None when it is malformed."""
+def _hidden_error(error: dict, sources: dict[str, int]) -> dict:
+    """What a hidden case may say of an exception: a built-in type and a checked location."""
+    kind = _text(error.get("type"), 80)
+    where = _WHERE.fullmatch(_text(error.get("where"), 200))
+    place = ""
+    if where and where[1] in sources and 1 <= int(where[2]) <= sources[where[1]]:
+        place = f"{where[1]}, line {int(where[2])}"
+    return {"type": kind if kind in BUILTIN_ERRORS else "an exception of its own class",
+            "message": "", "where": place, "not_allowed": error.get("not_allowed") is True}
+
+
+def _hidden_refusal(item: object) -> str:
+    word = _text(item, 120).partition(" ")[0]
+    return word if word in REFUSAL_WORDS else "an operation the grader forbids"
+
+
+def _hidden_bad_output(message: object) -> str:
+    text = _text(message)
+    return next((known for known in BAD_OUTPUTS if text.startswith(known)), "the result is not numbers")
+
+
+def _checked(report: object, statuses: tuple[str, ...], hidden: bool, sources: dict[str, int]) -> dict | None:
+    """A clean copy of a report from a child, or None when it is malformed.
+
+    For a hidden case nothing of the student's own text is kept (see the module's docstring).
+    """
     if not isinstance(report, dict) or report.get("status") not in statuses:
         return None
     outputs, error, refused = report.get("outputs", 0), report.get("error"), report.get("refused", [])
@@ -369,22 +459,20 @@ def _checked(report: object, statuses: tuple[str, ...], secret: bool) -> dict | 
     if error is not None:
         if not isinstance(error, dict):
             return None
-        error = {"type": _text(error.get("type"), secret, 80),
-                 "message": _text(error.get("message"), secret),
-                 "where": _text(error.get("where"), secret, 200),
-                 "not_allowed": error.get("not_allowed") is True}
+        error = _hidden_error(error, sources) if hidden else {
+            "type": _text(error.get("type"), 80), "message": _text(error.get("message")),
+            "where": _text(error.get("where"), 200), "not_allowed": error.get("not_allowed") is True}
     elif report["status"] in ("raised", "import_failed"):
         return None
+    message = report.get("message", "")
     return {"status": report["status"], "outputs": outputs, "error": error,
-            "message": _text(report.get("message", ""), secret),
-            "refused": [_text(item, secret, 120) for item in refused[:3]]}
+            "message": _hidden_bad_output(message) if hidden and message else _text(message),
+            "refused": [_hidden_refusal(item) if hidden else _text(item, 120) for item in refused[:3]]}
 
 
-def _size(log: Path) -> int:
-    try:
-        return log.stat().st_size
-    except OSError:
-        return 0
+def _line_counts(files: dict[str, bytes]) -> dict[str, int]:
+    """Lines per copied file: the locations a hidden case's report may name."""
+    return {path: content.count(b"\n") + 1 for path, content in files.items()}
 
 
 def _head(log: Path, limit: int = 2000) -> str:

@@ -1,23 +1,23 @@
-"""Limits for student code, installed inside the worker process before it is imported.
+"""The audit hook that words refusals for students, installed in the worker's child.
 
-Runs in the untrusted process (stdlib only). What it enforces:
-
-- resource limits: address space, CPU seconds, size of files written, no core files;
-- an audit hook (which Python code cannot remove) that refuses: importing anything but the
-  standard library, NumPy and ``rnnlab`` (TensorFlow, Keras, PyTorch and JAX by name), and
-  the native standard-library modules that start processes or reach the system without
-  audit events (``_posixsubprocess``, ``_sqlite3``, ``readline``...); starting processes or
-  signalling others; sockets; ctypes; subinterpreters; the ways around the hook itself
-  (tracing, gc introspection, building code objects, replacing a function's code, raising
-  rlimits); compiled code (``.so``, ``.pyc``) written into the submission copy; reading
-  files outside the submission copy, the standard library and NumPy; writing, deleting or
-  renaming anything outside the submission copy; changing directory; links.
+Runs in the untrusted process (stdlib only), after :mod:`kernel` has confined it. The
+kernel's layers are the boundary; this hook is a convenience that turns the common
+forbidden operations into clear messages (``not allowed in a graded submission: ...``)
+and remembers them in :data:`REFUSED`, so the grader can report a refusal even when the
+student's code catches the exception. Student code in the same process can defeat it
+(native code, writes into its memory), and nothing then becomes possible that the kernel
+forbids. It refuses: importing anything but the standard library, NumPy and ``rnnlab``
+(TensorFlow, Keras, PyTorch and JAX by name), and the native standard-library modules that
+start processes or reach the system without audit events; starting processes or
+signalling others; sockets; ctypes; subinterpreters; the ways around the hook itself
+(tracing, gc introspection, building code objects, replacing a function's code, raising
+rlimits); compiled code (``.so``, ``.pyc``) written by the submission; reading files
+outside the submission copy, the standard library and NumPy; writing, deleting or renaming
+anything outside the scratch folder; changing directory; links.
 
 The hook keeps its own references to everything it calls: patching ``os``, ``builtins`` or
-this module does not change what it refuses. A refusal raises :class:`NotAllowed` and is
-remembered in :data:`REFUSED`, so the grader can report it even when the student's code
-catches the exception. This is a guard rail, not a jail: see the README's security section
-for what it does not stop.
+this module does not change what it refuses. A refusal raises :class:`NotAllowed`, a
+``PermissionError`` like the kernel's own refusals.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from __future__ import annotations
 import _posixsubprocess
 import os
 import posix
-import resource
 import signal
 import stat
 import sys
@@ -66,15 +65,6 @@ REFUSED: list[str] = []
 
 class NotAllowed(PermissionError):
     """Raised when student code does something the grader forbids."""
-
-
-def set_limits(memory_bytes: int, cpu_seconds: int, file_bytes: int) -> None:
-    """Resource limits for this process and everything it could start."""
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an oversized write raises OSError instead
 
 
 # The helpers below run inside the hook: they look up no global or builtin name when they
@@ -148,7 +138,7 @@ def _refuser(name: str):
 
 
 def install_audit_hook(writable: str, readable: tuple[str, ...]) -> None:
-    """Refuse what student code must not do; ``writable`` is the submission copy."""
+    """Refuse what student code must not do; ``writable`` is the scratch folder."""
     for module, name in UNAUDITED_FUNCTIONS:  # no audit event: take them away
         if hasattr(module, name):
             setattr(module, name, _refuser(f"{module.__name__}.{name}"))

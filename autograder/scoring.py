@@ -48,7 +48,8 @@ def problems(case: Case, outcome: Outcome, reveal: bool) -> list[str]:
     if status == "raised":
         error = outcome.error or {"type": "Exception", "message": "", "where": ""}
         if error["not_allowed"]:
-            return [f"not allowed: {error['message'].split(': ', 1)[-1]} ({error['where']})"]
+            what = error["message"].split(": ", 1)[-1] or (outcome.refused or ["a forbidden operation"])[0]
+            return [f"not allowed: {what}" + (f" ({error['where']})" if error["where"] else "")]
         if case.raises and error["type"] == case.raises:
             return []
         if error["type"] == "NotImplementedError":

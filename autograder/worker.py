@@ -1,22 +1,27 @@
 """The untrusted side: a fork server that runs student functions on cases it is sent.
 
-Started by :mod:`autograder.runner` as ``python -I -S worker.py SITE_DIR CONTROL_FD`` from
-a private folder holding only this file, ``casefile.py`` and ``sandbox.py``: the grader's
-package, its hidden fixtures and its case definitions are on no path this process knows.
+Started by :mod:`autograder.runner` as ``python -I -S worker.py SITE_DIR CONTROL_FD GRADER_PID``
+from a private folder holding only this file, ``casefile.py``, ``kernel.py`` and
+``sandbox.py``: the grader's package, its hidden fixtures and its case definitions are on
+no path this process knows. The server dies with the grader (``PR_SET_PDEATHSIG``).
 
 The server imports NumPy once, then for every request ``{"exercise", "submission", ...}``
 on the control socket it receives a fresh socket, forks, and replies with the child's pid.
-The child starts a new session, limits itself (:mod:`sandbox`), imports the student's
-``rnnlab.<exercise>`` from the submission copy and reports how that went; it then receives
-cases (calls only: no names, no references; the grader sends the hidden ones only once the
-public ones are answered) and answers each with one message: the results as raw numeric
-arrays (never pickled), or what went wrong. What the code printed is flushed to the log
-before every answer. The grader waits for each answer with a time limit and kills
-the child's process group when it is exceeded.
+The child starts a new session, confines itself with the kernel's layers
+(:mod:`kernel`: Landlock, seccomp, no capabilities, rlimits, death with the server), adds
+the audit hook that words refusals (:mod:`sandbox`), and reports its layers, all before it
+imports any student code. It then imports the student's ``rnnlab.<exercise>`` from its
+copy of the submission and reports how that went; it receives cases (calls only: no
+names, no references; the grader sends the hidden ones only once the public ones are
+answered) and answers each with one message: the results as raw numeric arrays (never
+pickled), or what went wrong. What the code printed is flushed to the log before every
+answer. The grader waits for each answer with a time limit and kills the child's process
+group when it is exceeded.
 """
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import importlib
 import json
@@ -33,13 +38,34 @@ sys.path[:0] = [os.path.dirname(os.path.abspath(__file__))]  # -I leaves the scr
 sys.path.append(SITE_DIR)
 
 import casefile  # noqa: E402
+import kernel  # noqa: E402
 import numpy as np  # noqa: E402
 import sandbox  # noqa: E402
 
 
+def _system_library_rules() -> list[tuple[str, str]]:
+    """What every child may read: the standard library (not its site-packages), NumPy and
+    the system's shared libraries (not the Python packages beside them)."""
+    stdlib = os.path.dirname(os.__file__)
+    rules = [(stdlib, "list"), (SITE_DIR, "list")]
+    for folder, skipped in ((stdlib, ("site-packages", "dist-packages")), ("/usr/lib", ("python",))):
+        with contextlib.suppress(OSError):
+            rules += [(entry.path, "read") for entry in os.scandir(folder)
+                      if not entry.name.startswith(skipped)]
+    numpy_dir = os.path.dirname(np.__file__)
+    runtime = os.path.dirname(os.path.abspath(__file__))
+    rules += [(path, "read") for path in (numpy_dir, numpy_dir + ".libs", "/usr/lib64", "/etc/ld.so.cache",
+                                          "/dev/urandom", "/dev/zero", runtime)]
+    return [*rules, ("/dev/null", "write")]
+
+
+SYSTEM_RULES = _system_library_rules()
+
+
 def where(error: BaseException, submission: str) -> str:
     """``rnnlab/lstm.py, line 12, in lstm_step``: the deepest frame in the student's code."""
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith(submission)]
+    package = os.path.join(submission, "rnnlab", "")
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith(package)]
     if not frames:
         return ""
     frame = frames[-1]
@@ -114,18 +140,63 @@ def import_or_stand_in(name: str, submission: str) -> None:
         stand_in(name, describe_error(error, submission)["type"])
 
 
+def probe(outside: str) -> dict[str, str]:
+    """What a confined child can do: each check "refused" or "ALLOWED" (run without the hook)."""
+
+    def fork() -> None:
+        if os.fork() == 0:
+            os._exit(0)
+
+    checks = {
+        "read a file outside the allowed folders": lambda: open(outside, "rb").close(),
+        "write outside its scratch folder": lambda: open(outside + ".probe", "wb").close(),
+        "start a process": fork,
+        "start a thread": lambda: _thread.start_new_thread(lambda: None, ()),
+        "signal the fork server": lambda: os.kill(os.getppid(), 0),
+        "open a socket": lambda: socket.socket().close(),
+    }
+    results = {}
+    for name, check in checks.items():
+        try:
+            check()
+            results[name] = "ALLOWED"
+        except (OSError, RuntimeError):
+            results[name] = "refused"
+    return results
+
+
+def confine(request: dict) -> list[str]:
+    """Every layer this machine offers, applied to this process; their names."""
+    copy, scratch = request["submission"], request["scratch"]
+    rules = [*SYSTEM_RULES, (copy, "read"), (scratch, "write")]
+    limits = (request["memory_bytes"], request["cpu_seconds"], request["file_bytes"])
+    layers = kernel.confine(rules, os.getppid(), limits)
+    if request["audit_hook"]:
+        readable = (os.path.dirname(os.__file__), SITE_DIR, os.path.dirname(casefile.__file__), copy)
+        sandbox.install_audit_hook(scratch, readable)
+        layers.append("audit-hook")
+    return layers
+
+
 def child(sock: socket.socket, request: dict) -> None:
     """Serve the cases of one exercise over ``sock``; never returns."""
     os.setsid()
-    submission = request["submission"]
+    submission, scratch = request["submission"], request["scratch"]
     log = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.dup2(log, 1)
     os.dup2(log, 2)
-    os.chdir(submission)
+    os.close(log)
+    os.chdir(scratch)
+    os.environ.update(TMPDIR=scratch, HOME=scratch)
     sys.path[:0] = [submission]
-    sandbox.set_limits(request["memory_bytes"], request["cpu_seconds"], request["file_bytes"])
-    stdlib = os.path.dirname(os.__file__)
-    sandbox.install_audit_hook(submission, (stdlib, SITE_DIR, os.path.dirname(casefile.__file__)))
+    started = time.perf_counter()
+    layers = confine(request)
+    confined = {"status": "confined", "layers": layers, "ms": (time.perf_counter() - started) * 1000}
+    if request.get("probe"):
+        confined["checks"] = probe(request["probe"])
+    casefile.send_message(sock, casefile.pack_report(confined, []))
+    if request.get("probe") or (request["require_isolation"] and not kernel.kernel_layers(layers)):
+        os._exit(0)
     started = time.perf_counter()
     for dependency in request["dependencies"]:  # modules the exercise imports from others
         if request["stand_ins"]:  # importing it ended or hung the process last time
@@ -164,6 +235,9 @@ def serve(control: socket.socket) -> None:
             control.close()
             try:
                 child(sock, request)
+            except BaseException:
+                traceback.print_exc()
+                flush_output()
             finally:
                 os._exit(70)
         sock.close()
@@ -171,4 +245,5 @@ def serve(control: socket.socket) -> None:
 
 
 if __name__ == "__main__":
+    kernel.die_with_parent(int(sys.argv[3]))
     serve(socket.socket(fileno=int(sys.argv[2])))

@@ -1,0 +1,280 @@
+"""Kernel layers that confine the child running student code (stdlib only, Linux).
+
+The child calls :func:`confine` after it has opened its log and socket and before it
+imports any student code. Each layer is applied only where the kernel offers it, and
+:func:`confine` returns the names of those that are active:
+
+- ``landlock-abi<N>``: read and execute only the paths given (the standard library, NumPy,
+  system libraries, the submission copy), write only the scratch folder (see
+  :func:`apply_landlock`); with ABI 4+ no
+  TCP bind or connect; with ABI 6+ no signals or abstract unix sockets outside the child;
+- ``seccomp``: a filter (libseccomp, through ctypes) that refuses new processes and
+  threads, programs, signals to other processes, sockets, tracing, mounts, namespaces,
+  io_uring, bpf and the like with EPERM, so Python raises ``PermissionError``;
+- ``no-new-privs``, ``capabilities-dropped`` (when running as root), ``rlimits`` (memory,
+  CPU, file size, processes, open files, no core files) and ``parent-death`` (SIGKILL when
+  the fork server ends, so that nothing outlives grading).
+
+A restriction cannot be lifted from inside: the audit hook of :mod:`sandbox` only words the
+refusals; these layers are what hold when the hook is defeated.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import os
+import resource
+import signal
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_libc.syscall.restype = ctypes.c_long
+_libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+
+PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT = 1, 24, 38, 47
+
+# --- Landlock (Documentation/userspace-api/landlock.rst) -------------------------------
+
+SYS_CREATE_RULESET, SYS_ADD_RULE, SYS_RESTRICT_SELF = 444, 445, 446  # the same on every arch
+RULE_PATH_BENEATH = 1
+EXECUTE, WRITE_FILE, READ_FILE, READ_DIR = 1 << 0, 1 << 1, 1 << 2, 1 << 3
+REFER, TRUNCATE, IOCTL_DEV = 1 << 13, 1 << 14, 1 << 15
+FILE_RIGHTS = EXECUTE | WRITE_FILE | READ_FILE | TRUNCATE | IOCTL_DEV  # those a file rule may hold
+NET_BIND_TCP, NET_CONNECT_TCP = 1, 2
+SCOPE_ABSTRACT_UNIX_SOCKET, SCOPE_SIGNAL = 1, 2
+READ = EXECUTE | READ_FILE | READ_DIR
+
+
+class _RulesetAttr(ctypes.Structure):
+    _fields_ = [("handled_access_fs", ctypes.c_uint64), ("handled_access_net", ctypes.c_uint64),
+                ("scoped", ctypes.c_uint64)]
+
+
+class _PathBeneath(ctypes.Structure):
+    _pack_ = 1
+    _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
+
+
+def landlock_abi() -> int:
+    """The Landlock ABI version this kernel offers (0: none, or disabled)."""
+    version = _libc.syscall(SYS_CREATE_RULESET, None, ctypes.c_size_t(0), ctypes.c_uint32(1))
+    return max(int(version), 0)
+
+
+def _fs_rights(abi: int) -> int:
+    rights = (1 << 13) - 1  # ABI 1: EXECUTE ... MAKE_SYM
+    rights |= REFER if abi >= 2 else 0
+    rights |= TRUNCATE if abi >= 3 else 0
+    return rights | (IOCTL_DEV if abi >= 5 else 0)
+
+
+def _add_rule(ruleset: int, path: str, rights: int) -> None:
+    """Allow ``rights`` beneath ``path`` (missing paths are skipped)."""
+    try:
+        fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+    except OSError:
+        return
+    try:
+        if not os.path.isdir(path):
+            rights &= FILE_RIGHTS
+        if not rights:
+            return
+        rule = _PathBeneath(rights, fd)
+        if _libc.syscall(SYS_ADD_RULE, ruleset, RULE_PATH_BENEATH, ctypes.byref(rule), 0) != 0:
+            raise OSError(ctypes.get_errno(), f"landlock_add_rule {path}")
+    finally:
+        os.close(fd)
+
+
+def apply_landlock(rules: list[tuple[str, str]], abi: int) -> None:
+    """Confine this process to ``rules``: ``(path, mode)`` with mode ``list`` (names only),
+    ``read`` (read and execute) or ``write`` (everything) beneath the path."""
+    fs = _fs_rights(abi)
+    rights = {"list": READ_DIR, "read": READ & fs, "write": fs}
+    attr = _RulesetAttr(fs, NET_BIND_TCP | NET_CONNECT_TCP if abi >= 4 else 0,
+                        SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL if abi >= 6 else 0)
+    size = 8 if abi < 4 else 16 if abi < 6 else 24
+    ruleset = _libc.syscall(SYS_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size), 0)
+    if ruleset < 0:
+        raise OSError(ctypes.get_errno(), "landlock_create_ruleset")
+    try:
+        for path, mode in rules:
+            _add_rule(ruleset, path, rights[mode])
+        if _libc.syscall(SYS_RESTRICT_SELF, ruleset, 0) != 0:
+            raise OSError(ctypes.get_errno(), "landlock_restrict_self")
+    finally:
+        os.close(ruleset)
+
+
+# --- seccomp (libseccomp) -----------------------------------------------------------------
+
+ACT_ALLOW = 0x7FFF0000
+CMP_NE, CMP_EQ = 1, 4
+
+
+def _act_errno(code: int) -> int:
+    return 0x00050000 | (code & 0xFFFF)
+
+
+class _ArgCmp(ctypes.Structure):
+    _fields_ = [("arg", ctypes.c_uint), ("op", ctypes.c_uint), ("datum_a", ctypes.c_uint64),
+                ("datum_b", ctypes.c_uint64)]
+
+
+REFUSED_SYSCALLS = (
+    # new processes, threads and programs
+    "fork", "vfork", "clone", "clone3", "execve", "execveat",
+    # signals to others, and the handles that lead to them
+    "pidfd_open", "pidfd_send_signal", "pidfd_getfd",
+    # sockets beyond the one handed over
+    "socket", "socketpair", "connect", "bind", "listen", "accept", "accept4",
+    # other processes' memory and the kernel's own machinery
+    "ptrace", "process_vm_readv", "process_vm_writev", "process_madvise", "kcmp",
+    "mount", "umount2", "fsopen", "fsmount", "fsconfig", "fspick", "move_mount", "open_tree",
+    "mount_setattr", "pivot_root", "chroot", "unshare", "setns", "bpf", "perf_event_open",
+    "io_uring_setup", "io_uring_enter", "io_uring_register", "userfaultfd", "keyctl",
+    "add_key", "request_key", "personality", "open_by_handle_at", "name_to_handle_at",
+    "kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module", "reboot",
+    "swapon", "swapoff", "acct", "quotactl", "iopl", "ioperm", "settimeofday", "clock_settime",
+    "clock_adjtime", "adjtimex", "sethostname", "setdomainname", "syslog", "mknod", "mknodat",
+    "capset", "setrlimit", "setpriority", "sched_setscheduler", "sched_setparam",
+    "sched_setattr", "sched_setaffinity", "ioprio_set", "migrate_pages", "move_pages",
+)
+F_SETOWN, F_SETSIG, F_SETOWN_EX = 8, 10, 15
+FIOSETOWN, SIOCSPGRP, TIOCSTI = 0x8901, 0x8902, 0x5412
+
+
+def _conditional_rules(pid: int) -> list[tuple[str, int, int, int]]:
+    """(syscall, argument, comparison, value): refused when the comparison holds."""
+    rules = [(name, 0, CMP_NE, pid) for name in  # signals: only to itself
+             ("kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo")]
+    rules += [("fcntl", 1, CMP_EQ, cmd) for cmd in (F_SETOWN, F_SETSIG, F_SETOWN_EX)]
+    rules += [("ioctl", 1, CMP_EQ, cmd) for cmd in (FIOSETOWN, SIOCSPGRP, TIOCSTI)]
+    rules += [("prctl", 0, CMP_EQ, PR_SET_PDEATHSIG), ("prlimit64", 2, CMP_NE, 0)]
+    return rules
+
+
+def _load_libseccomp() -> ctypes.CDLL | None:
+    """libseccomp, loaded when this module is (before Landlock hides the library's folder)."""
+    for name in ("libseccomp.so.2", ctypes.util.find_library("seccomp")):
+        try:
+            lib = ctypes.CDLL(name) if name else None
+        except OSError:
+            continue
+        if lib is not None:
+            lib.seccomp_init.restype = ctypes.c_void_p
+            lib.seccomp_init.argtypes = [ctypes.c_uint32]
+            lib.seccomp_syscall_resolve_name.argtypes = [ctypes.c_char_p]
+            lib.seccomp_rule_add_array.argtypes = [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int,
+                                                   ctypes.c_uint, ctypes.POINTER(_ArgCmp)]
+            lib.seccomp_load.argtypes = lib.seccomp_release.argtypes = [ctypes.c_void_p]
+            lib.seccomp_version.restype = ctypes.POINTER(ctypes.c_uint * 3)
+            return lib
+    return None
+
+
+_LIBSECCOMP = _load_libseccomp()
+
+
+def seccomp_version() -> str:
+    """libseccomp's version, or "" when it cannot be loaded."""
+    lib = _LIBSECCOMP
+    if lib is None:
+        return ""
+    return ".".join(str(part) for part in lib.seccomp_version().contents)
+
+
+def apply_seccomp() -> int:
+    """Install the filter; returns how many syscall rules it holds."""
+    lib = _LIBSECCOMP
+    if lib is None:
+        raise OSError(errno.ENOENT, "libseccomp is not installed")
+    context = lib.seccomp_init(ACT_ALLOW)
+    if not context:
+        raise OSError(errno.EINVAL, "seccomp_init")
+    refuse, count = _act_errno(errno.EPERM), 0
+    try:
+        rules = [(name, None) for name in REFUSED_SYSCALLS]
+        rules += [(name, _ArgCmp(arg, op, value, 0))
+                  for name, arg, op, value in _conditional_rules(os.getpid())]
+        for name, condition in rules:
+            number = lib.seccomp_syscall_resolve_name(name.encode())
+            if number < 0:
+                continue  # not a syscall on this architecture (fork on arm64...)
+            arguments = ctypes.byref(condition) if condition is not None else None
+            conditions = int(condition is not None)
+            if lib.seccomp_rule_add_array(context, refuse, number, conditions, arguments) != 0:
+                raise OSError(errno.EINVAL, f"seccomp rule for {name}")
+            count += 1
+        result = lib.seccomp_load(context)
+        if result != 0:
+            raise OSError(-result, "seccomp_load")
+    finally:
+        lib.seccomp_release(context)
+    return count
+
+
+# --- the rest -----------------------------------------------------------------------------
+
+
+def _drop_capabilities() -> bool:
+    """Drop every capability (bounding, ambient, effective, permitted); True if any was held."""
+    if os.geteuid() != 0:
+        return False
+    for cap in range(64):
+        _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)
+    _libc.prctl(PR_CAP_AMBIENT, 4, 0, 0, 0)  # PR_CAP_AMBIENT_CLEAR_ALL
+    header = (ctypes.c_uint32 * 2)(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
+    data = (ctypes.c_uint32 * 6)()
+    if _libc.syscall(126 if os.uname().machine == "x86_64" else 91, header, data) != 0:  # capset
+        raise OSError(ctypes.get_errno(), "capset")
+    return True
+
+
+def set_limits(memory_bytes: int, cpu_seconds: int, file_bytes: int, open_files: int = 64) -> None:
+    """Resource limits for this process (it can start no other)."""
+    for limit, value in ((resource.RLIMIT_AS, memory_bytes), (resource.RLIMIT_CPU, cpu_seconds),
+                         (resource.RLIMIT_FSIZE, file_bytes), (resource.RLIMIT_CORE, 0),
+                         (resource.RLIMIT_NPROC, 0), (resource.RLIMIT_NOFILE, open_files)):
+        resource.setrlimit(limit, (value, value))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an oversized write raises OSError instead
+
+
+def die_with_parent(parent: int) -> None:
+    """SIGKILL when ``parent`` ends (and at once if it already has)."""
+    if _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG)")
+    if os.getppid() != parent:
+        os._exit(70)
+
+
+def confine(rules: list[tuple[str, str]], parent: int, limits: tuple[int, int, int]) -> list[str]:
+    """Apply every layer this kernel offers; the names of the active ones."""
+    layers = []
+    die_with_parent(parent)
+    layers.append("parent-death")
+    set_limits(*limits)
+    layers.append("rlimits")
+    if _drop_capabilities():
+        layers.append("capabilities-dropped")
+    if _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0:
+        layers.append("no-new-privs")
+    abi = landlock_abi()
+    if abi:
+        try:
+            apply_landlock(rules, abi)
+            layers.append(f"landlock-abi{abi}")
+        except OSError:
+            pass
+    try:
+        apply_seccomp()
+        layers.append("seccomp")
+    except OSError:
+        pass
+    return layers
+
+
+def kernel_layers(layers: list[str]) -> bool:
+    """Whether both kernel layers (Landlock and seccomp) are among ``layers``."""
+    return "seccomp" in layers and any(layer.startswith("landlock") for layer in layers)
