@@ -121,6 +121,8 @@ def feedback(grade: Grade) -> str:
             lines.append(f"       called {result.call}")
         if result.message:
             lines.append(f"       {result.message}")
+        if result.refused and result.passed:
+            lines.append(f"       refused, and caught by the code: {'; '.join(result.refused)}")
     for exercise, printed in grade.output.items():
         lines += ["", f"Your code printed while {exercise} ran (first lines):", printed[:1000]]
     return "\n".join(lines)

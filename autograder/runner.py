@@ -37,11 +37,13 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
 from autograder import casefile, intake, sandbox
 from autograder.casefile import Case
+from autograder.catalog import EXERCISES, number
 from autograder.kernel import kernel_layers
 
 HERE = Path(__file__).resolve().parent
@@ -279,7 +281,7 @@ class Workers:
         intake.write_copy(files, run)
         (run / "scratch").mkdir()
         log = self.root / f"output-{self._runs}.log"
-        sources = _line_counts(files)
+        sources = Sources.of(files)
         outcomes: list[Outcome] = []
         strikes: Counter[str] = Counter()
         child, stuck, stand_ins, printed, queued = None, None, False, None, 0
@@ -313,7 +315,7 @@ class Workers:
         return outcomes, _head(log) if printed is None else printed
 
     def _start(
-        self, exercise: str, run: Path, log: Path, stand_ins: bool, sources: dict[str, int]
+        self, exercise: str, run: Path, log: Path, stand_ins: bool, sources: Sources
     ) -> tuple[_Child | None, Outcome | None, bool]:
         """A child that imported ``rnnlab.<exercise>``, or what stops it; and ``stand_ins``.
 
@@ -362,7 +364,7 @@ class Workers:
             raise IsolationError("kernel isolation is required but this machine offers only: "
                                  + (", ".join(self.layers) or "nothing"))
 
-    def _next(self, child: _Child, case: Case, sources: dict[str, int]) -> Outcome:
+    def _next(self, child: _Child, case: Case, sources: Sources) -> Outcome:
         """The outcome of ``case``, the next case the child runs."""
         started = time.perf_counter()
         reply = child.receive(self.limits.case_seconds, self.limits.reply_bytes)
@@ -418,6 +420,8 @@ REFUSAL_WORDS = frozenset({"open", "import", "setting", *sandbox.WRITE_EVENTS, *
                            *(event.rstrip(".") for event in sandbox.BLOCKED_EVENTS)})
 BAD_OUTPUTS = ("expected a tuple or list of results", "the result cannot be turned into an array",
                "expected numbers")  # casefile.as_outputs's messages, as the grader words them
+_STUB = re.compile(r"Exercise (\d\d) \(([a-z_]+)\): implement ([A-Za-z0-9_]+)")  # template.stub_source
+_DEFINED = re.compile(rb"^\s*def ([A-Za-z_][A-Za-z0-9_]*)\(", re.MULTILINE)
 _WHERE = re.compile(r"(rnnlab/[A-Za-z0-9_/]+\.py), line (\d{1,6})(?:, in [A-Za-z0-9_<>]{1,80})?")
 
 
@@ -425,15 +429,32 @@ def _text(value: object, limit: int = 300) -> str:
     return value[:limit] if isinstance(value, str) else ""
 
 
-def _hidden_error(error: dict, sources: dict[str, int]) -> dict:
-    """What a hidden case may say of an exception: a built-in type and a checked location."""
+class Sources(NamedTuple):
+    """What the grader knows of the copied files: the locations and names a hidden case's
+    report may mention (fixed before any hidden input was sent)."""
+
+    lines: dict[str, int]  # lines per file
+    functions: frozenset[str]  # names after ``def`` in any file
+
+    @classmethod
+    def of(cls, files: dict[str, bytes]) -> Sources:
+        names = {name.decode() for content in files.values() for name in _DEFINED.findall(content)}
+        return cls({path: content.count(b"\n") + 1 for path, content in files.items()}, frozenset(names))
+
+
+def _hidden_error(error: dict, sources: Sources) -> dict:
+    """What a hidden case may say of an exception: a built-in type, a checked location, and
+    the message only when it is a stub's own (its function named in the submission)."""
     kind = _text(error.get("type"), 80)
     where = _WHERE.fullmatch(_text(error.get("where"), 200))
     place = ""
-    if where and where[1] in sources and 1 <= int(where[2]) <= sources[where[1]]:
+    if where and where[1] in sources.lines and 1 <= int(where[2]) <= sources.lines[where[1]]:
         place = f"{where[1]}, line {int(where[2])}"
+    stub = _STUB.fullmatch(_text(error.get("message")))
+    message = stub[0] if (kind == "NotImplementedError" and stub and stub[2] in EXERCISES
+                          and stub[1] == number(stub[2]) and stub[3] in sources.functions) else ""
     return {"type": kind if kind in BUILTIN_ERRORS else "an exception of its own class",
-            "message": "", "where": place, "not_allowed": error.get("not_allowed") is True}
+            "message": message, "where": place, "not_allowed": error.get("not_allowed") is True}
 
 
 def _hidden_refusal(item: object) -> str:
@@ -446,7 +467,7 @@ def _hidden_bad_output(message: object) -> str:
     return next((known for known in BAD_OUTPUTS if text.startswith(known)), "the result is not numbers")
 
 
-def _checked(report: object, statuses: tuple[str, ...], hidden: bool, sources: dict[str, int]) -> dict | None:
+def _checked(report: object, statuses: tuple[str, ...], hidden: bool, sources: Sources) -> dict | None:
     """A clean copy of a report from a child, or None when it is malformed.
 
     For a hidden case nothing of the student's own text is kept (see the module's docstring).
@@ -468,11 +489,6 @@ def _checked(report: object, statuses: tuple[str, ...], hidden: bool, sources: d
     return {"status": report["status"], "outputs": outputs, "error": error,
             "message": _hidden_bad_output(message) if hidden and message else _text(message),
             "refused": [_hidden_refusal(item) if hidden else _text(item, 120) for item in refused[:3]]}
-
-
-def _line_counts(files: dict[str, bytes]) -> dict[str, int]:
-    """Lines per copied file: the locations a hidden case's report may name."""
-    return {path: content.count(b"\n") + 1 for path, content in files.items()}
 
 
 def _head(log: Path, limit: int = 2000) -> str:

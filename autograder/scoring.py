@@ -21,6 +21,7 @@ class CaseResult:
     points: float
     max_points: float
     message: str  # empty when passed
+    refused: tuple[str, ...] = ()  # what the grader refused during the call, even if caught
 
     @property
     def passed(self) -> bool:
@@ -77,4 +78,5 @@ def score(case: Case, outcome: Outcome) -> CaseResult:
         points=0.0 if found else case.points,
         max_points=case.points,
         message="; ".join(found),
+        refused=tuple(outcome.refused),
     )

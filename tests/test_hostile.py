@@ -35,6 +35,7 @@ from hostile import ATTACKS, BY_NAME, FAST, time_bound
 from autograder import references, report
 from autograder.catalog import EXERCISES, POINTS
 from autograder.grading import grade
+from autograder.kernel import kernel_layers
 from autograder.runner import Limits, Workers
 from autograder.variants import make_submission
 
@@ -82,6 +83,7 @@ def _suite_values(suite: str) -> set[float]:
         replays = [(c.args, c.kwargs, c.returns) for calls in case.replays.values() for c in calls]
         for array in _float_arrays([case.args, case.kwargs, case.returns, replays]):
             values.update(array.ravel().tolist())
+            values.update(np.abs(array).ravel().tolist())  # an error's size against zeros
     return values
 
 
@@ -134,7 +136,7 @@ def revealed_in_hidden_tests(results: dict) -> list[str]:
 
 def check_results_file(results: dict) -> None:
     """The shape of Gradescope's results.json, as for any submission."""
-    assert set(results) == {"score", "output", "execution_time", "tests"}
+    assert set(results) == {"score", "output", "execution_time", "extra_data", "tests"}
     assert len(results["tests"]) == 126
     for test in results["tests"]:
         assert set(test) == set(report.RESULTS_SCHEMA["properties"]["tests"]["items"]["required"])
@@ -145,9 +147,29 @@ def check_results_file(results: dict) -> None:
 # --- one attack at a time ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("attack", ATTACKS, ids=[attack.name for attack in ATTACKS])
-def test_attack_is_contained(attack: hostile.Attack, built, workers, secrets):
-    folder = built[attack.name]
+@pytest.fixture(scope="module")
+def kernel_only():
+    """Workers whose children have no audit hook: only the kernel's layers confine them."""
+    with Workers(FAST, audit_hook=False) as shared:
+        yield shared
+
+
+SITE_FILES = ("zz_rnnlab_hostile.pth", "sitecustomize.py", "usercustomize.py")
+SITE_DIR = Path(np.__file__).resolve().parents[1]
+
+
+def planted_site_files() -> list[Path]:
+    """Files an attack managed to write into the grader's site-packages (removed at once)."""
+    found = [SITE_DIR / name for name in SITE_FILES if (SITE_DIR / name).exists()]
+    found += [p for p in (Path("/tmp/rnnlab-hostile.txt"),) if p.exists()]
+    for path in found:
+        path.unlink()
+    return found
+
+
+def check_contained(attack: hostile.Attack, folder: Path, workers: Workers, secrets: Secrets,
+                    kernel_only: bool = False) -> None:
+    """Grade ``attack`` and check everything the battery promises (see the module's docstring)."""
     before = snapshot(folder.parent)
     started = time.perf_counter()
     result = grade(folder, workers)
@@ -155,27 +177,52 @@ def test_attack_is_contained(attack: hostile.Attack, built, workers, secrets):
 
     assert seconds < time_bound(FAST), f"{attack.name} took {seconds:.1f} s"
     assert snapshot(folder.parent) == before, "files outside the grader's copy changed"
+    assert planted_site_files() == [], "the attack wrote outside its folders"
+    assert workers._server.poll() is None, "the fork server was stopped"
+    assert kernel_layers(result.isolation)
     for exercise in EXERCISES:
-        if exercise != attack.exercise:
+        if exercise != attack.exercise or not attack.costs:
             lost = [r.message for r in result.results if r.exercise == exercise and not r.passed]
             assert result.exercise_score(exercise) == POINTS[exercise], (exercise, lost[:3])
     failed = [r for r in result.results if r.exercise == attack.exercise and not r.passed]
-    assert any(r.hidden for r in failed), "the attack cost no hidden case"
-    if attack.whole:
+    if attack.costs and (attack.cheat or not kernel_only):
+        assert any(r.hidden for r in failed), "the attack cost no hidden case"
+    if attack.whole and not kernel_only:
         assert result.exercise_score(attack.exercise) == 0
-    unclear = [r.message for r in failed if not any(word in r.message for word in attack.keywords)]
-    assert not unclear, f"messages without {attack.keywords}: {unclear[:3]}"
+    if not kernel_only:
+        unclear = [r.message for r in failed if not any(word in r.message for word in attack.keywords)]
+        assert not unclear, f"messages without {attack.keywords}: {unclear[:3]}"
     assert all(r.points == 0 for r in failed)
 
     shown = report.feedback(result) + json.dumps(report.gradescope(result))
     assert secrets.leaks(shown) == []
     assert revealed_in_hidden_tests(report.gradescope(result)) == []
+    if attack.secret_text:
+        assert attack.secret_text not in shown
     if attack.marker:
         assert hostile.lingering(attack.marker) == [], "a process outlived the grading"
 
 
+@pytest.mark.parametrize("attack", ATTACKS, ids=[attack.name for attack in ATTACKS])
+def test_attack_is_contained(attack: hostile.Attack, built, workers, secrets):
+    check_contained(attack, built[attack.name], workers, secrets)
+
+
+@pytest.mark.parametrize("attack", ATTACKS, ids=[attack.name for attack in ATTACKS])
+def test_attack_is_contained_by_the_kernel_alone(attack: hostile.Attack, built, kernel_only, secrets):
+    """The same battery with no audit hook in the child: what the kernel's layers hold alone."""
+    check_contained(attack, built[attack.name], kernel_only, secrets, kernel_only=True)
+
+
+def test_refused_operations_are_reported_even_when_caught(built, workers):
+    result = grade(built["forbidden_operations"], workers)
+    assert result.exercise_score("simple_rnn") == POINTS["simple_rnn"]
+    noted = [r for r in result.results if r.function == "simple_rnn_step" and r.refused]
+    assert noted and "refused, and caught by the code" in report.feedback(result)
+
+
 def test_battery_is_large_enough():
-    assert len(ATTACKS) >= 25
+    assert len(ATTACKS) >= 60
     assert len(BY_NAME) == len(ATTACKS)
     assert {attack.exercise for attack in ATTACKS} == set(EXERCISES)
 

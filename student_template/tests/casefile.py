@@ -180,7 +180,7 @@ def dump_wire(cases: list[Case]) -> bytes:
 
 def load_wire(payload: bytes) -> list[Case]:
     """Inverse of :func:`dump_wire`."""
-    report, arrays = unpack_report(payload)
+    report, arrays = unpack_report(payload, max_arrays=1 << 20)
     return _read_manifest(report["manifest"], dict(zip(report["keys"], arrays)))[1]
 
 
@@ -372,19 +372,20 @@ def _mismatch(label: str, expected: np.ndarray, got: np.ndarray, reveal: bool) -
         bad = ~(error <= ATOL + RTOL * np.abs(expected.astype(np.float64)))
     if not bad.any():
         return None
-    where = np.unravel_index(np.argmax(np.where(np.isnan(error), np.inf, error)), error.shape)
-    where = tuple(int(i) for i in where)
-    message = f"{label}: {int(bad.sum())} of {bad.size} values differ; largest error "
-    message += f"{float(error[where]):.3g} at index {where}"
-    if reveal:
-        message += f" (got {float(got[where]):.6g}, expected {float(expected[where]):.6g})"
+    message = f"{label}: {int(bad.sum())} of {bad.size} values differ"
+    if reveal:  # sizes and places of errors tell the expected values: public cases only
+        where = np.unravel_index(np.argmax(np.where(np.isnan(error), np.inf, error)), error.shape)
+        where = tuple(int(i) for i in where)
+        message += (f"; largest error {float(error[where]):.3g} at index {where}"
+                    f" (got {float(got[where]):.6g}, expected {float(expected[where]):.6g})")
     return message
 
 
 def compare(case: Case, outputs: list[np.ndarray], reveal: bool = True) -> list[str]:
     """Messages for every way ``outputs`` miss the case's references (empty: correct).
 
-    ``reveal=False`` leaves out the values themselves, for hidden cases.
+    ``reveal=False`` leaves out everything derived from the values (error sizes, their
+    places, got and expected), for hidden cases: only counts of differing values remain.
     """
     if len(outputs) != len(case.returns):
         return [f"expected {len(case.returns)} results, got {len(outputs)}"]
@@ -463,15 +464,30 @@ def pack_report(report: dict[str, Any], arrays: list[np.ndarray]) -> bytes:
     return len(encoded).to_bytes(8, "big") + encoded + body
 
 
-def unpack_report(payload: bytes) -> tuple[dict[str, Any], list[np.ndarray]]:
-    """Inverse of :func:`pack_report`; only plain numeric dtypes are accepted."""
+MAX_REPORT_ARRAYS = 256  # results and inputs of one call: a handful in every exercise
+MAX_HEADER_BYTES = 1 << 20
+MAX_DIMENSIONS = 16
+
+
+def unpack_report(
+    payload: bytes, max_arrays: int = MAX_REPORT_ARRAYS
+) -> tuple[dict[str, Any], list[np.ndarray]]:
+    """Inverse of :func:`pack_report`; only plain numeric dtypes, and bounded: at most
+    ``max_arrays`` arrays of at most ``MAX_DIMENSIONS`` dimensions (ValueError)."""
     size = int.from_bytes(payload[:8], "big")
+    if size > MAX_HEADER_BYTES:
+        raise ValueError("report header too large")
     report = json.loads(payload[8 : 8 + size])
+    described = report.pop("arrays")
+    if not isinstance(described, list) or len(described) > max_arrays:
+        raise ValueError("too many arrays in a report")
     offset, arrays = 8 + size, []
-    for dtype_text, shape in report.pop("arrays"):
+    for dtype_text, shape in described:
         dtype = np.dtype(dtype_text)
         if dtype.kind not in "biuf" or dtype.hasobject:
             raise ValueError(f"refused array dtype {dtype}")
+        if len(shape) > MAX_DIMENSIONS or any(type(n) is not int or n < 0 for n in shape):
+            raise ValueError("refused array shape")
         count = int(np.prod(shape, dtype=np.int64))
         end = offset + count * dtype.itemsize
         if count < 0 or end > len(payload):
