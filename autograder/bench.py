@@ -8,6 +8,7 @@ the median seconds per submission and submissions per second. TensorFlow is not 
 from __future__ import annotations
 
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -15,7 +16,8 @@ from pathlib import Path
 
 from autograder.batch import run_batch
 from autograder.demo import SAMPLE_MISTAKES
-from autograder.grading import grade_one, suites
+from autograder.grading import grade, grade_one, suites
+from autograder.runner import Workers
 from autograder.template import ROOT, TEMPLATE
 from autograder.variants import make_submission
 
@@ -32,7 +34,37 @@ def _folder_of_submissions(root: Path, count: int) -> Path:
     return folder
 
 
+def _whole_processes(submission: Path, runs: int) -> list[float]:
+    """Seconds of ``python -m autograder grade`` from start to exit, ``runs`` times."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "autograder", "grade", str(submission)], cwd=ROOT,
+                       stdout=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def _confinement_ms(repeats: int = 20) -> tuple[float, float, list[str]]:
+    """Median milliseconds a child takes to confine itself, kernel layers alone and with the
+    hook; and the layers."""
+    with Workers() as workers:
+        probes = [workers.probe() for _ in range(repeats)]
+        alone = [probe["ms"] for probe in probes]
+        with_hook = []
+        for _ in range(repeats):
+            grade(ROOT / "solutions", workers)
+            with_hook.append(workers.confine_ms)
+    return statistics.median(alone), statistics.median(with_hook), probes[0]["layers"]
+
+
 def main(runs: int = 10, count: int = 50, jobs: int = 2) -> int:
+    whole = _whole_processes(ROOT / "solutions", runs)
+    print(f"whole `grade` process: median {statistics.median(whole):.3f} s, min {min(whole):.3f} s, "
+          f"max {max(whole):.3f} s over {runs} runs")
+    alone, with_hook, layers = _confinement_ms()
+    print(f"confining one child: {alone:.2f} ms for the kernel's layers, {with_hook:.2f} ms with the hook "
+          f"(median of 20; layers: {' '.join(layers)})")
     suites()  # reading the fixtures once is part of start-up, not of each grading
     times = []
     for _ in range(runs):

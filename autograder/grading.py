@@ -84,7 +84,8 @@ def grade(submission: Path, workers: Workers, live: bool = False,
         results += [score(case, outcome) for case, outcome in zip(chosen, outcomes)]
         if printed:
             output[exercise] = printed
-    return Grade(intake.printable(str(submission)), results, time.perf_counter() - started, output, list(workers.layers))
+    seconds = time.perf_counter() - started
+    return Grade(intake.printable(str(submission)), results, seconds, output, list(workers.layers))
 
 
 def grade_one(submission: Path, live: bool = False, limits: Limits | None = None,

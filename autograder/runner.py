@@ -263,7 +263,7 @@ class Workers:
         Returns ``{"layers": [...], "ms": float, "checks": {what: "refused" or "ALLOWED"}}``.
         """
         run = self.root / "probe"
-        (run / "scratch").mkdir(parents=True)
+        (run / "scratch").mkdir(parents=True, exist_ok=True)
         child = self._fork("", run, self.root / "probe.log", False, probe=str(self.root / "server.log"))
         reply = child.receive(self.limits.import_seconds, self.limits.reply_bytes)
         self._kill(child)

@@ -94,7 +94,7 @@ def test_module_that_is_a_link_is_refused(tmp_path):
     student = make_submission(tmp_path / "student")
     (student / "rnnlab" / "lstm.py").unlink()
     (student / "rnnlab" / "lstm.py").symlink_to(SOLUTIONS / "rnnlab" / "lstm.py")
-    with pytest.raises(SubmissionError, match="lstm.py is a symbolic link"):
+    with pytest.raises(SubmissionError, match=r"lstm\.py is a symbolic link"):
         intake.package_files(student)
 
 
@@ -117,7 +117,7 @@ def test_sparse_file_is_refused_without_reading_it(tmp_path):
     with open(student / "rnnlab" / "huge.py", "wb") as handle:
         handle.truncate(20 * 1024**3)  # 20 GiB, sparse: nothing is written
     started = time.perf_counter()
-    with pytest.raises(SubmissionError, match="more than"):
+    with pytest.raises(SubmissionError, match="more than 5242880 bytes"):
         intake.package_files(student)
     assert time.perf_counter() - started < 5
 
