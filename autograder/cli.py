@@ -6,6 +6,7 @@ Every command reports bad input in one line on stderr and exits with status 2.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from autograder import template
 from autograder.intake import SubmissionError
-from autograder.runner import IsolationError, Limits
+from autograder.runner import IsolationError, Limits, ServerError
 
 
 class UsageError(Exception):
@@ -71,6 +72,11 @@ def _grade(args: argparse.Namespace) -> int:
                            require_isolation=args.require_isolation)
     except (SubmissionError, IsolationError) as error:
         raise UsageError(str(error)) from None
+    except (OSError, ServerError) as error:  # the grader's own machinery, not the submission
+        if args.results:
+            report.write_atomically(args.results, json.dumps(
+                {"score": 0, "output": f"grader error: {error}", "tests": []}))
+        raise UsageError(f"grader error: {error}") from None
     print(report.feedback(result) if args.verbose else report.table(result))
     _warn_isolation(result.isolation)
     if args.results:
