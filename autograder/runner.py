@@ -291,7 +291,8 @@ class Workers:
                     outcomes.append(stuck or _not_run(case, self.limits))
                     continue
                 if child is None:
-                    child, stuck, stand_ins = self._start(exercise, run, log, stand_ins, sources)
+                    child, stuck, stand_ins = self._start(exercise, run, log, stand_ins, sources,
+                                                          hidden=printed is not None)
                     if stuck is not None:
                         outcomes.append(stuck)
                         continue
@@ -315,20 +316,22 @@ class Workers:
         return outcomes, _head(log) if printed is None else printed
 
     def _start(
-        self, exercise: str, run: Path, log: Path, stand_ins: bool, sources: Sources
+        self, exercise: str, run: Path, log: Path, stand_ins: bool, sources: Sources, hidden: bool
     ) -> tuple[_Child | None, Outcome | None, bool]:
         """A child that imported ``rnnlab.<exercise>``, or what stops it; and ``stand_ins``.
 
         When the import ends or hangs the process and the exercise imports other modules,
         it is tried once more with stand-ins for them (``stand_ins`` becomes True): a broken
-        ``one_hot`` must not cost points in ``embedding``.
+        ``one_hot`` must not cost points in ``embedding``. ``hidden``: hidden cases reached
+        an earlier child of this run, which may have left their values in the scratch
+        folder, so the import's report is treated as a hidden case's.
         """
         while True:
             child = self._fork(exercise, run, log, stand_ins)
             self._confined(child)
             started = time.perf_counter()
             reply = child.receive(self.limits.import_seconds, self.limits.reply_bytes)
-            report = _checked(reply[0], IMPORT_STATUSES, False, sources) if reply else None
+            report = _checked(reply[0], IMPORT_STATUSES, hidden, sources) if reply else None
             if reply is not None and report is None:
                 child.problem = MALFORMED
             if report is not None or stand_ins or not DEPENDENCIES.get(exercise):

@@ -733,6 +733,20 @@ def _after_disarming():
                       "return _solution_simple_rnn(*args, **kwargs)", LETTERS),
            description="spells hidden inputs in letters in exception messages, class names, function"
                        " and file names"),
+    Attack("relay_through_scratch", "lstm", ("exception", "ValueError", "ended", "not run"),
+           secret_text="LEAKMARK",
+           code=_wrap("lstm_step", "inputs = np.asarray(args[0])\n"
+                      "if inputs.shape[0] > 3:  # public cases have B <= 3\n"
+                      "    open('relay.txt', 'w').write(_letters(inputs))\n"
+                      "    import os\n    os._exit(1)\n"
+                      "return _solution_lstm_step(*args, **kwargs)", LETTERS + '''
+import os
+
+if os.path.exists("relay.txt"):
+    raise ValueError(open("relay.txt").read())
+'''),
+           description="writes hidden inputs to its scratch folder and crashes; the next child's"
+                       " import raises them in its message"),
     Attack("zeros_reveal_errors", "embedding", ("differ",),
            code=_wrap("embedding_lookup",
                       "return np.zeros_like(_solution_embedding_lookup(*args, **kwargs))"),
