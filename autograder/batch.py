@@ -1,28 +1,49 @@
-"""Grade every submission folder in a directory into a CSV gradebook, resumably.
+"""Grade every submission folder in a directory into a CSV gradebook, resumably and honestly.
 
-Each student's result is written atomically to ``<feedback>/<student>.json`` (with a
-readable ``.txt`` beside it) as soon as it is graded; a rerun skips students whose
-result matches their current files, so a batch that was killed goes on where it stopped.
-A submission that cannot be graded gets a row with its error, never stops the batch.
+A grade is either finished and right, or absent. Each student's result is written
+atomically to ``<feedback>/<student>.json`` (with a readable ``.txt`` beside it) as soon as
+it is graded. A rerun reuses a stored result only when the student's files and the
+result's *producer* (the kit's version, a fingerprint of the suites and their references,
+stored or live references, the isolation layers) are unchanged; ``regrade`` ignores
+stored results. A result the grader failed to produce itself (a grader error, a grading cut
+short by an interrupt) is shown in the gradebook but never stored, so the rerun grades it
+again. A submission that cannot be graded gets a row with its error.
+
+Interrupts (Ctrl-C, any number of times, or SIGTERM) stop the batch: grades still running
+are abandoned, the fork servers and their children are killed, temporary folders removed,
+and the gradebook written with what was finished (:class:`Interrupted`). After SIGKILL the
+fork servers die with the grader and remove their folders themselves.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
 import json
+import signal
 import sys
 import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from autograder import intake, report
 from autograder.catalog import EXERCISES
-from autograder.grading import grade
+from autograder.grading import grade, producer
 from autograder.intake import SubmissionError
 from autograder.runner import IsolationError, Limits, Workers
+
+GRADER_ERROR = "grader error"
+
+
+class Interrupted(Exception):
+    """The batch was stopped by Ctrl-C or SIGTERM; ``records`` holds what was finished."""
+
+    def __init__(self, records: list[dict]) -> None:
+        super().__init__(f"interrupted after {len(records)} submissions")
+        self.records = records
 
 
 def _intake(submission: Path) -> tuple[dict[str, bytes] | None, str, str]:
@@ -37,21 +58,24 @@ def _intake(submission: Path) -> tuple[dict[str, bytes] | None, str, str]:
     return files, intake.fingerprint(files), ""
 
 
-def _stored(path: Path, print_: str) -> dict | None:
+def _stored(path: Path, print_: str, made_by: dict) -> dict | None:
     try:
         record = json.loads(path.read_text())
     except (OSError, ValueError):
         return None
-    return record if record.get("fingerprint") == print_ else None
+    if not isinstance(record, dict) or record.get("fingerprint") != print_:
+        return None
+    return record if record.get("producer") == made_by else None
 
 
 def _grade_one(
-    submission: Path, files: dict[str, bytes] | None, key: tuple[str, str], feedback_dir: Path,
-    workers: Workers, live: bool,
-) -> dict:
+    submission: Path, files: dict[str, bytes] | None, key: tuple[str, str], workers: Workers,
+    live: bool, made_by: dict,
+) -> tuple[dict, str]:
+    """The record of one submission and its readable feedback."""
     print_, problem = key
-    student = submission.name
-    record: dict = {"student": intake.printable(student), "fingerprint": print_, "isolation": ""}
+    record: dict = {"student": intake.printable(submission.name), "fingerprint": print_,
+                    "producer": made_by, "isolation": made_by["isolation"]}
     try:
         if files is None:
             raise SubmissionError(problem)
@@ -59,16 +83,13 @@ def _grade_one(
     except IsolationError:
         raise  # the machine, not the submission: the batch stops, keeping what it graded
     except Exception as error:  # one broken submission (or a dead worker) never stops the batch
-        problem = str(error) if isinstance(error, SubmissionError) else f"grader error: {error!r:.200}"
+        problem = str(error) if isinstance(error, SubmissionError) else f"{GRADER_ERROR}: {error!r:.200}"
         record.update(total=0.0, error=problem, **{e: 0.0 for e in EXERCISES})
-        report.write_atomically(feedback_dir / f"{student}.txt", f"Not graded: {problem}\n")
-    else:
-        record.update(total=result.score, error="", isolation=" ".join(result.isolation),
-                      **{e: result.exercise_score(e) for e in EXERCISES})
-        record["results"] = report.gradescope(result)
-        report.write_atomically(feedback_dir / f"{student}.txt", report.feedback(result) + "\n")
-    report.write_atomically(feedback_dir / f"{student}.json", json.dumps(record, indent=1))
-    return record
+        return record, f"Not graded: {problem}\n"
+    record.update(total=result.score, error=f"{GRADER_ERROR}: a worker failed" if result.incomplete else "",
+                  **{e: result.exercise_score(e) for e in EXERCISES})
+    record["results"] = report.gradescope(result)
+    return record, report.feedback(result) + "\n"
 
 
 def gradebook(records: list[dict]) -> str:
@@ -100,6 +121,43 @@ def _progress_printer(total: int) -> Callable[[dict, bool], None]:
     return show
 
 
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM raises KeyboardInterrupt in the main thread, as Ctrl-C does."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def _no_interrupts() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait while the batch cleans up and writes its gradebook."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = [signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)]
+    try:
+        yield
+    finally:
+        for number, handler in zip((signal.SIGINT, signal.SIGTERM), previous):
+            signal.signal(number, handler)
+
+
+def submission_folders(directory: Path) -> list[Path]:
+    """The entries of ``directory`` graded as submissions (links too: they get an error row)."""
+    return sorted(p for p in directory.iterdir()
+                  if (p.is_dir() or p.is_symlink()) and not p.name.startswith("."))
+
+
 def run_batch(
     directory: Path,
     out: Path,
@@ -108,43 +166,78 @@ def run_batch(
     live: bool = False,
     limits: Limits | None = None,
     require_isolation: bool = False,
+    regrade: bool = False,
 ) -> list[dict]:
-    """Grade every subfolder of ``directory``; writes ``out`` (CSV) and per-student files."""
-    submissions = sorted(p for p in directory.iterdir()
-                         if (p.is_dir() or p.is_symlink()) and not p.name.startswith("."))
+    """Grade every subfolder of ``directory``; writes ``out`` (CSV) and per-student files.
+
+    Raises :class:`Interrupted` (after writing ``out``) when stopped by Ctrl-C or SIGTERM.
+    """
+    submissions = submission_folders(directory)
     feedback_dir = feedback_dir or out.with_name(f"{out.stem}-feedback")
     feedback_dir.mkdir(parents=True, exist_ok=True)
+    with Workers(limits) as probe:
+        made_by = producer(live, [*probe.probe()["layers"], "audit-hook"])
     show = _progress_printer(max(len(submissions), 1))
     records: list[dict] = []
     todo = []
     for submission in submissions:
         files, print_, problem = _intake(submission)
-        stored = _stored(feedback_dir / f"{submission.name}.json", print_)
+        stored = None if regrade else _stored(feedback_dir / f"{submission.name}.json", print_, made_by)
         if stored is None:
             todo.append((submission, files, (print_, problem)))
         else:
             records.append(stored)
             show(stored, True)
-    local = threading.local()
+    local, stop = threading.local(), threading.Event()
     pools: list[Workers] = []
 
+    def fresh_workers() -> Workers:
+        local.workers = Workers(limits, require_isolation=require_isolation)
+        pools.append(local.workers)
+        return local.workers
+
     def work(submission: Path, files: dict[str, bytes] | None, key: tuple[str, str]) -> None:
-        if not hasattr(local, "workers"):
-            local.workers = Workers(limits, require_isolation=require_isolation)
-            pools.append(local.workers)
-        record = _grade_one(submission, files, key, feedback_dir, local.workers, live)
-        if record["error"].startswith("grader error"):  # start the next one with fresh workers
-            local.workers = Workers(limits, require_isolation=require_isolation)
-            pools.append(local.workers)
+        if stop.is_set():
+            return
+        workers = getattr(local, "workers", None) or fresh_workers()
+        record, text = _grade_one(submission, files, key, workers, live, made_by)
+        failed = record["error"].startswith(GRADER_ERROR)
+        if failed and stop.is_set():
+            return  # cut short by the interrupt: no grade at all
+        if failed:
+            fresh_workers()  # the next one starts with a fresh fork server
+        report.write_atomically(feedback_dir / f"{submission.name}.txt", text)
+        if not failed:  # stored results are reused by the next run: only finished grades
+            report.write_atomically(feedback_dir / f"{submission.name}.json", json.dumps(record, indent=1))
         records.append(record)  # list.append is atomic: kept even if the batch is stopped
         show(record, False)
 
+    executor = ThreadPoolExecutor(max_workers=max(1, jobs))
+    futures: list[Future] = []
+    interrupted = False
     try:
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as executor:
-            for future in [executor.submit(work, *job) for job in todo]:
+        with _sigterm_as_interrupt():
+            futures = [executor.submit(work, *job) for job in todo]
+            for future in futures:
                 future.result()
+    except KeyboardInterrupt:
+        interrupted = True
     finally:
-        for workers in pools:
-            workers.close()
-        report.write_atomically(out, gradebook(records))
+        stop.set()
+        with _no_interrupts():
+            _stop(executor, futures, pools)
+            report.write_atomically(out, gradebook(records))
+    if interrupted:
+        raise Interrupted(records)
     return records
+
+
+def _stop(executor: ThreadPoolExecutor, futures: list[Future], pools: list[Workers]) -> None:
+    """Cancel what has not started, end what runs (its fork server dies), remove every folder."""
+    for future in futures:
+        future.cancel()
+    for workers in list(pools):
+        workers.close()  # grades still running fail at once, and are discarded
+    executor.shutdown(wait=True)
+    for workers in list(pools):  # any made while shutting down
+        workers.close()

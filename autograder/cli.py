@@ -92,16 +92,21 @@ def _grade(args: argparse.Namespace) -> int:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    from autograder.batch import run_batch
+    from autograder.batch import Interrupted, run_batch
 
     directory = _folder(args.directory, "directory")
     if args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
     try:
         records = run_batch(directory, args.out, jobs=args.jobs, feedback_dir=args.feedback,
-                            live=args.live, limits=_limits(args), require_isolation=args.require_isolation)
+                            live=args.live, limits=_limits(args), require_isolation=args.require_isolation,
+                            regrade=args.regrade)
     except IsolationError as error:
         raise UsageError(f"{error} (grades finished so far are kept in {args.out})") from None
+    except Interrupted as stopped:
+        print(f"interrupted: {len(stopped.records)} submissions graded are in {args.out}; "
+              "run the same command again to grade the rest", file=sys.stderr)
+        return 130
     errors = sum(1 for record in records if record["error"])
     graded = [set(record.get("isolation", "").split()) for record in records if not record["error"]]
     if graded:
@@ -233,6 +238,8 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("--jobs", type=int, default=1, help="submissions graded at once")
     command.add_argument("--feedback", type=Path,
                          help="per-student feedback folder (default: OUT-feedback beside OUT)")
+    command.add_argument("--regrade", action="store_true",
+                         help="grade every submission again, even those with a current stored grade")
     _grading_options(command)
     command.set_defaults(run=_batch)
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
-from autograder import intake, references
+from autograder import __version__, casefile, intake, references
 from autograder.casefile import Case
 from autograder.catalog import EXERCISES, POINTS
 from autograder.runner import Limits, Outcome, ServerError, Workers
@@ -23,6 +24,8 @@ class Grade:
     seconds: float
     output: dict[str, str] = field(default_factory=dict)  # what the code printed, per exercise
     isolation: list[str] = field(default_factory=list)  # the layers its code ran under
+    incomplete: bool = False  # a fork server failed: some cases scored 0 for the grader's reasons
+    producer: dict[str, str] = field(default_factory=dict)  # see producer()
 
     @property
     def score(self) -> float:
@@ -46,6 +49,19 @@ def stored_suite(suite: str) -> tuple[Case, ...]:
 def live_suite(suite: str) -> tuple[Case, ...]:
     """The same cases with references recomputed by TensorFlow on this machine."""
     return tuple(case for exercise in EXERCISES for case in references.compute(suite, exercise))
+
+
+def producer(live: bool, isolation: list[str]) -> dict[str, str]:
+    """What produced a grade: the kit's version, the suites' fingerprint, stored or live
+    references, the isolation layers. A batch regrades stored results of another producer."""
+    return {"kit": __version__, "suites": suites_fingerprint(live),
+            "references": "live" if live else "stored", "isolation": " ".join(isolation)}
+
+
+@cache
+def suites_fingerprint(live: bool = False) -> str:
+    """A short hash of every graded case and its references: what a grade was measured against."""
+    return hashlib.sha256(casefile.dump_wire(list(suites(live)))).hexdigest()[:16]
 
 
 @cache
@@ -73,7 +89,7 @@ def grade(submission: Path, workers: Workers, live: bool = False,
     started = time.perf_counter()
     files = intake.package_files(submission) if files is None else files
     planned = suites(live)
-    results, output = [], {}
+    results, output, incomplete = [], {}, False
     for exercise in EXERCISES:
         chosen = [case for case in planned if case.exercise == exercise]
         try:
@@ -81,11 +97,14 @@ def grade(submission: Path, workers: Workers, live: bool = False,
         except ServerError as error:
             workers.restart()
             outcomes, printed = [Outcome("crashed", message=f"grader error: {error}")] * len(chosen), ""
+            incomplete = True
         results += [score(case, outcome) for case, outcome in zip(chosen, outcomes)]
         if printed:
             output[exercise] = printed
     seconds = time.perf_counter() - started
-    return Grade(intake.printable(str(submission)), results, seconds, output, list(workers.layers))
+    layers = list(workers.layers)
+    return Grade(intake.printable(str(submission)), results, seconds, output, layers, incomplete,
+                 producer(live, layers))
 
 
 def grade_one(submission: Path, live: bool = False, limits: Limits | None = None,

@@ -104,11 +104,14 @@ def package_files(source: Path) -> dict[str, bytes]:
 
 
 def write_copy(files: dict[str, bytes], destination: Path) -> None:
-    """Write ``files`` (as :func:`package_files` gives them) under ``destination``."""
+    """Write ``files`` (as :func:`package_files` gives them) under ``destination``, which
+    must exist (it is never made again once removed)."""
     for relative, content in files.items():
-        target = destination / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+        folder = destination
+        for part in Path(relative).parts[:-1]:
+            folder = folder / part
+            folder.mkdir(exist_ok=True)
+        (folder / Path(relative).name).write_bytes(content)
 
 
 def fingerprint(files: dict[str, bytes]) -> str:

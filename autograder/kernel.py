@@ -241,9 +241,9 @@ def set_limits(memory_bytes: int, cpu_seconds: int, file_bytes: int, open_files:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an oversized write raises OSError instead
 
 
-def die_with_parent(parent: int) -> None:
-    """SIGKILL when ``parent`` ends (and at once if it already has)."""
-    if _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+def die_with_parent(parent: int, signum: int = signal.SIGKILL) -> None:
+    """``signum`` when ``parent`` ends (and exit at once if it already has)."""
+    if _libc.prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0) != 0:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG)")
     if os.getppid() != parent:
         os._exit(70)

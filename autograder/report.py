@@ -151,7 +151,7 @@ def gradescope(grade: Grade) -> dict[str, Any]:
         "score": grade.score,
         "output": summary + "\n" + isolation_line(grade),
         "execution_time": round(grade.seconds, 3),
-        "extra_data": {"isolation": grade.isolation},
+        "extra_data": {"isolation": grade.isolation, "producer": grade.producer},
         "tests": tests,
     }
 

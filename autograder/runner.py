@@ -180,6 +180,7 @@ class Workers:
         self._server_log = open(self.root / "server.log", "wb")  # noqa: SIM115 (closed in close())
         self._children: set[int] = set()
         self._runs = 0
+        self.closed = False
         self._start_server()
 
     def _start_server(self) -> None:
@@ -209,8 +210,15 @@ class Workers:
             self._server.wait()
 
     def close(self) -> None:
-        """Stop the fork server, kill every child left, remove every temporary file."""
-        for pid in self._children:
+        """Stop the fork server, kill every child left, remove every temporary file.
+
+        Safe to call again, and from another thread than the one grading: what runs then
+        fails at once (:class:`ServerError`).
+        """
+        if self.closed:
+            return
+        self.closed = True
+        for pid in list(self._children):
             _kill(pid)
         self._stop_server()
         self._server_log.close()
@@ -218,6 +226,8 @@ class Workers:
 
     def restart(self) -> None:
         """A fresh fork server, after the old one stopped answering."""
+        if self.closed:
+            raise ServerError("the workers were closed")
         self._server.kill()
         self._stop_server()
         self._start_server()
@@ -278,6 +288,10 @@ class Workers:
         """
         self._runs += 1
         run = self.root / f"run-{self._runs}"
+        try:
+            run.mkdir()  # not parents: once closed, the root is gone and stays gone
+        except OSError as error:
+            raise ServerError(f"the workers were closed ({error.strerror})") from None
         intake.write_copy(files, run)
         (run / "scratch").mkdir()
         log = self.root / f"output-{self._runs}.log"

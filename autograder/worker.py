@@ -26,6 +26,7 @@ import contextlib
 import importlib
 import json
 import os
+import shutil
 import signal
 import socket
 import sys
@@ -180,6 +181,7 @@ def confine(request: dict) -> list[str]:
 
 def child(sock: socket.socket, request: dict) -> None:
     """Serve the cases of one exercise over ``sock``; never returns."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     os.setsid()
     submission, scratch = request["submission"], request["scratch"]
     log = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
@@ -244,6 +246,19 @@ def serve(control: socket.socket) -> None:
         control.sendall(json.dumps({"pid": pid}).encode())
 
 
+def remove_folder_with_parent(grader: int) -> None:
+    """When the grader dies (even by SIGKILL), remove its temporary folder and exit; the
+    children die with this server (their own parent-death signal)."""
+    root = os.path.dirname(os.getcwd())  # the server runs in <root>/runtime
+
+    def cleanup(signum: int, frame: object) -> None:
+        shutil.rmtree(root, ignore_errors=True)
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, cleanup)
+    kernel.die_with_parent(grader, signal.SIGTERM)
+
+
 if __name__ == "__main__":
-    kernel.die_with_parent(int(sys.argv[3]))
+    remove_folder_with_parent(int(sys.argv[3]))
     serve(socket.socket(fileno=int(sys.argv[2])))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import random
 import re
 import shutil
 import signal
@@ -296,15 +297,29 @@ def _grader_folders() -> set[Path]:
     return set(Path(tempfile.gettempdir()).glob("rnnlab-grade-*"))
 
 
-def _remove_orphans(before: set[Path]) -> None:
-    """Remove the temporary folders a killed batch left behind (those no process names)."""
-    commands = " ".join(hostile.command_lines().values())
-    for folder in _grader_folders() - before:
-        if str(folder) not in commands:
-            shutil.rmtree(folder, ignore_errors=True)
+def _new_grader_processes(before: set[Path]) -> list[int]:
+    """Fork servers and children of grader folders made since ``before``."""
+    new = [str(folder) for folder in _grader_folders() - before]
+    return [pid for pid, command in hostile.command_lines().items()
+            if "worker.py" in command and (not new or any(folder in command for folder in new))
+            and not any(str(folder) in command for folder in before)]
 
 
-def test_killed_batch_resumes_to_the_same_gradebook(built, tmp_path):
+def _settled(before: set[Path], seconds: float = 10.0) -> tuple[set[Path], list[int]]:
+    """Temporary folders and processes the grader left behind, once they had time to go."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        folders, processes = _grader_folders() - before, _new_grader_processes(before)
+        if not folders and not processes:
+            break
+        time.sleep(0.1)
+    return folders, processes
+
+
+@pytest.mark.parametrize("how", ("SIGKILL", "SIGTERM", "SIGINT twice"))
+def test_interrupted_batch_resumes_to_the_same_gradebook(how, built, tmp_path):
+    """Stopped at a random point, a batch keeps only finished grades, leaves nothing behind,
+    and the rerun's gradebook equals an uninterrupted run's."""
     folders = _grader_folders()
     folder = tmp_path / "submissions"
     for name in RESUMED:
@@ -314,26 +329,58 @@ def test_killed_batch_resumes_to_the_same_gradebook(built, tmp_path):
                            timeout=bound)
     assert whole.returncode == 0, whole.stderr
 
+    seed = random.randrange(2**32)
+    after = random.Random(seed).randint(1, len(RESUMED) - 3)
     out = tmp_path / "resumed.csv"
     feedback = tmp_path / "resumed-feedback"
     process = subprocess.Popen(_batch(folder, out), cwd=ROOT, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+                               stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + bound
-    while len(list(feedback.glob("[!.]*.json"))) < 3 and process.poll() is None:
+    while len(list(feedback.glob("[!.]*.txt"))) < after and process.poll() is None:
         assert time.monotonic() < deadline, "the batch wrote no feedback"
-        time.sleep(0.02)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+        time.sleep(0.01)
+    if how == "SIGINT twice":
+        process.send_signal(signal.SIGINT)
+        time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+    else:
+        process.send_signal(getattr(signal, how))
+    _, stderr = process.communicate(timeout=60)
     kept = list(feedback.glob("[!.]*.json"))
-    assert 3 <= len(kept) < len(RESUMED), "the batch was not stopped part-way"
+    assert len(kept) < len(RESUMED), f"the batch was not stopped part-way (seed {seed})"
     for path in kept:
-        json.loads(path.read_text())  # whole files only: written atomically
+        record = json.loads(path.read_text())  # whole files only: written atomically
+        assert not record["error"].startswith("grader error"), (seed, path.name, record["error"])
+    if how != "SIGKILL":
+        assert process.returncode == 130 and "interrupted" in stderr and "Traceback" not in stderr, stderr
+        assert out.is_file()
+    assert _settled(folders) == (set(), []), f"left behind (seed {seed})"
 
     rerun = subprocess.run(_batch(folder, out), capture_output=True, text=True, cwd=ROOT, timeout=bound)
-    _remove_orphans(folders)
     assert rerun.returncode == 0, rerun.stderr
     assert rerun.stderr.count(": kept") >= len(kept)
     assert out.read_text() == (tmp_path / "whole.csv").read_text()
+    assert _settled(folders) == (set(), [])
+
+
+def test_regrade_grades_everything_again_and_new_fixtures_regrade(built, tmp_path, monkeypatch):
+    folder = tmp_path / "submissions"
+    for name in ("nan_results", SOLUTIONS):
+        shutil.copytree(built[name], folder / name)
+    out = tmp_path / "grades.csv"
+    for _ in range(2):
+        first = subprocess.run(_batch(folder, out), capture_output=True, text=True, cwd=ROOT, timeout=300)
+        assert first.returncode == 0, first.stderr
+    assert first.stderr.count(": kept") == 2
+    again = subprocess.run([*_batch(folder, out), "--regrade"], capture_output=True, text=True, cwd=ROOT,
+                           timeout=300)
+    assert again.returncode == 0 and again.stderr.count(": kept") == 0, again.stderr
+    record = json.loads((tmp_path / "grades-feedback" / f"{SOLUTIONS}.json").read_text())
+    assert set(record["producer"]) == {"kit", "suites", "references", "isolation"}
+    record["producer"]["suites"] = "fixtures of another seed"
+    (tmp_path / "grades-feedback" / f"{SOLUTIONS}.json").write_text(json.dumps(record))
+    rerun = subprocess.run(_batch(folder, out), capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert rerun.returncode == 0 and rerun.stderr.count(": kept") == 1, rerun.stderr
 
 
 @pytest.mark.slow
