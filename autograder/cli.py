@@ -37,13 +37,20 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _fixtures(args: argparse.Namespace) -> int:
+    if args.seed is not None and args.seed < 0:
+        raise UsageError(f"--seed must be a number >= 0, got {args.seed}")
+    if args.public and args.seed is None:
+        raise UsageError("--public only makes sense with --seed (without it both suites are rebuilt)")
+    if args.dest.exists() and not args.dest.is_dir():
+        raise UsageError(f"--dest {args.dest} is not a folder")
+    suites = ("public", "hidden") if args.seed is None or args.public else ("hidden",)
     try:
         from autograder import references
-        references.generate(root=args.dest, seed=args.seed)
+        references.generate(root=args.dest, suites=suites, seed=args.seed)
     except ModuleNotFoundError as error:
         raise UsageError(f"{error.name} is needed to compute references: "
                          "pip install -e '.[tf]' (or run `make fixtures`)") from None
-    if args.dest == references.DATA:
+    if args.dest == references.DATA and "public" in suites:
         print("now run `make template` to copy the public fixtures into the template")
     return 0
 
@@ -282,7 +289,10 @@ def build_parser() -> argparse.ArgumentParser:
     command = commands.add_parser("fixtures", help="recompute references with TensorFlow")
     command.add_argument("--dest", type=Path, default=template.DATA)
     command.add_argument("--seed", type=int, default=None,
-                         help="draw other inputs (instructors: keep your hidden cases private)")
+                         help="draw the hidden suite from your own seed (keep it private); "
+                              "the public fixtures stay as they are")
+    command.add_argument("--public", action="store_true",
+                         help="with --seed: redraw the public suite too (from a seed derived apart)")
     command.set_defaults(run=_fixtures)
     return parser
 

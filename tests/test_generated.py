@@ -5,10 +5,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from autograder import references, template
+from autograder.casefile import input_arrays, load_cases
 from autograder.catalog import EXERCISES
+from autograder.suites import build_suite, suite_seed
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -100,5 +105,61 @@ def test_regenerated_fixtures_equal_the_committed_ones():
     for suite in references.SUITES:
         for exercise in EXERCISES:
             stored = references.load(suite, exercise)
-            problems += references.differences(stored, references.compute(suite, exercise))
+            seed = load_cases(references.fixture_path(suite, exercise))[0]["seed"]
+            problems += references.differences(stored, references.compute(suite, exercise, seed))
     assert problems == []
+
+
+def _call_key(case) -> tuple:
+    """A case's whole call: every array (shape and bytes) and every other argument."""
+    arrays = input_arrays([case.args, case.kwargs])
+    others = [v for v in case.args if not isinstance(v, np.ndarray)]
+    others += [(k, v) for k, v in sorted(case.kwargs.items()) if not isinstance(v, np.ndarray)]
+    return tuple((a.shape, a.dtype.str, a.tobytes()) for a in arrays), repr(others)
+
+
+def _shared_inputs(public_seed: int | None, hidden_seed: int | None) -> list[str]:
+    """Hidden cases whose call equals a public case's, or whose inputs share a float with one."""
+    found = []
+    for exercise in EXERCISES:
+        public = build_suite("public", exercise, public_seed)
+        calls = {_call_key(case) for case in public}
+        floats = {v for case in public for a in input_arrays([case.args, case.kwargs])
+                  if a.dtype.kind == "f" for v in a.ravel().tolist()}
+        for case in build_suite("hidden", exercise, hidden_seed):
+            mine = {v for a in input_arrays([case.args, case.kwargs]) if a.dtype.kind == "f"
+                    for v in a.ravel().tolist()} - {0.0}
+            if _call_key(case) in calls or mine & floats:
+                found.append(case.name)
+    return found
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**63))
+def test_no_hidden_case_shares_inputs_with_a_public_one(seed):
+    """For the default seeds and any instructor's seed (with or without --public), hidden
+    inputs never equal or overlap the inputs students have."""
+    assert _shared_inputs(None, None) == []
+    assert _shared_inputs(None, seed) == []  # fixtures --seed N: public fixtures unchanged
+    assert _shared_inputs(seed, seed) == []  # fixtures --seed N --public
+    assert suite_seed("public", seed) != suite_seed("hidden", seed)
+
+
+def test_fixtures_record_the_seed_they_were_drawn_from():
+    for suite in references.SUITES:
+        for exercise in EXERCISES:
+            meta = load_cases(references.fixture_path(suite, exercise))[0]
+            assert meta["suite"] == suite and "seed" in meta
+
+
+@pytest.mark.keras
+def test_fixtures_with_a_seed_redraw_only_the_hidden_suite(tmp_path):
+    """`fixtures --seed N` writes the hidden suite from a seed of its own, recorded."""
+    pytest.importorskip("tensorflow")
+    run = subprocess.run([sys.executable, "-m", "autograder", "fixtures", "--seed", "123", "--dest",
+                          str(tmp_path)], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.parent.name for p in tmp_path.rglob("*.npz")) == ["hidden"] * len(EXERCISES)
+    meta, cases = load_cases(tmp_path / "hidden" / "lstm.npz")
+    assert meta["seed"] == 123
+    assert [c.name for c in cases] == [c.name for c in references.load("hidden", "lstm")]
