@@ -153,9 +153,9 @@ def _no_interrupts() -> Iterator[None]:
 
 
 def submission_folders(directory: Path) -> list[Path]:
-    """The entries of ``directory`` graded as submissions (links too: they get an error row)."""
-    return sorted(p for p in directory.iterdir()
-                  if (p.is_dir() or p.is_symlink()) and not p.name.startswith("."))
+    """Every entry of ``directory`` but hidden ones: a folder or a zip each is a submission,
+    and anything else (a link, another file) gets a row saying why it was not graded."""
+    return sorted(p for p in directory.iterdir() if not p.name.startswith("."))
 
 
 def run_batch(

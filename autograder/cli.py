@@ -9,11 +9,13 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 from autograder import template
-from autograder.intake import SubmissionError
+from autograder.intake import SubmissionError, printable
 from autograder.runner import IsolationError, Limits, ServerError
 
 
@@ -21,7 +23,15 @@ class UsageError(Exception):
     """Bad input from the person at the terminal: shown in one line, exit status 2."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, whose errors are one line (the usage is one ``--help`` away)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
 def _template(args: argparse.Namespace) -> int:
+    output_folder(args.dest, "--dest")
     if args.check:
         stale = template.stale_files(args.dest)
         if stale:
@@ -41,8 +51,7 @@ def _fixtures(args: argparse.Namespace) -> int:
         raise UsageError(f"--seed must be a number >= 0, got {args.seed}")
     if args.public and args.seed is None:
         raise UsageError("--public only makes sense with --seed (without it both suites are rebuilt)")
-    if args.dest.exists() and not args.dest.is_dir():
-        raise UsageError(f"--dest {args.dest} is not a folder")
+    output_folder(args.dest, "--dest")
     suites = ("public", "hidden") if args.seed is None or args.public else ("hidden",)
     try:
         from autograder import references
@@ -69,41 +78,112 @@ def _folder(path: Path, what: str) -> Path:
     return path
 
 
+def _existing_ancestor(path: Path) -> Path:
+    for ancestor in path.absolute().parents:
+        if ancestor.exists():
+            return ancestor
+    return Path("/")
+
+
+def output_file(path: Path | None, option: str, make_folders: bool = False) -> None:
+    """Check, before any work, that ``path`` can be written as a file (nothing is created)."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise UsageError(f"{option} {path} is a folder: give the name of a file")
+    if path.exists() and not path.is_file():
+        raise UsageError(f"{option} {path} is not a regular file")
+    ancestor = _existing_ancestor(path)
+    if not ancestor.is_dir():
+        raise UsageError(f"{option} {path}: {ancestor} is a file, not a folder")
+    if ancestor != path.absolute().parent and not make_folders:
+        raise UsageError(f"{option} {path}: the folder {path.parent} does not exist")
+    try:  # files are written atomically beside their final name: try that, leaving nothing
+        tempfile.TemporaryFile(dir=ancestor).close()
+    except OSError as error:
+        raise UsageError(f"{option} {path}: cannot write in {ancestor} ({error.strerror})") from None
+
+
+def output_folder(path: Path, option: str) -> None:
+    """Check, before any work, that ``path`` is or can become a folder (nothing is created)."""
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{option} {path} is a file: give the name of a folder")
+    ancestor = path if path.exists() else _existing_ancestor(path)
+    if not ancestor.is_dir():
+        raise UsageError(f"{option} {path}: {ancestor} is a file, not a folder")
+
+
+def _needs_tensorflow(what: str) -> None:
+    """Import TensorFlow now (``what`` uses it anyway), or stop in one line."""
+    try:
+        import tensorflow  # noqa: F401
+    except ImportError:
+        raise UsageError(f"{what} needs TensorFlow, which is not installed: pip install -e '.[tf]'") from None
+
+
+def _write(path: Path, write: Callable[[], object]) -> None:
+    try:
+        write()
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+
+
 def _grade(args: argparse.Namespace) -> int:
     from autograder import report
     from autograder.grading import grade_one
 
-    submission = _folder(args.path, "submission")
+    if not args.path.exists():
+        raise UsageError(f"submission {args.path} does not exist")
+    output_file(args.results, "--results")
+    output_file(args.summary, "--summary")
+    if args.fail_under is not None and not 0 <= args.fail_under <= 100:
+        raise UsageError(f"--fail-under must be between 0 and 100 (the most points), got {args.fail_under:g}")
+    _limits(args)
+    if args.live:
+        _needs_tensorflow("--live")
+    submission = args.path
     try:
         result = grade_one(submission, live=args.live, limits=_limits(args),
                            require_isolation=args.require_isolation)
     except (SubmissionError, IsolationError) as error:
         raise UsageError(str(error)) from None
     except (OSError, ServerError) as error:  # the grader's own machinery, not the submission
+        problem = f"grader error: {error}"
         if args.results:
-            report.write_atomically(args.results, json.dumps(
-                {"score": 0, "output": f"grader error: {error}", "tests": []}))
-        raise UsageError(f"grader error: {error}") from None
+            failed = json.dumps({"score": 0, "output": problem, "tests": []})
+            _write(args.results, lambda: report.write_atomically(args.results, failed))
+        raise UsageError(problem) from None
     print(report.feedback(result) if args.verbose else report.table(result))
     _warn_isolation(result.isolation)
     if args.results:
-        report.write_results(result, args.results)
+        _write(args.results, lambda: report.write_results(result, args.results))
         print(f"results written to {args.results}")
     if args.summary:
-        with open(args.summary, "a", encoding="utf-8") as summary:
-            summary.write(report.markdown(result))
+        _write(args.summary, lambda: _append(args.summary, report.markdown(result)))
     if args.fail_under is not None and result.score < args.fail_under:
         print(f"score {result.score:g} is under {args.fail_under:g}", file=sys.stderr)
         return 1
     return 0
 
 
+def _append(path: Path, text: str) -> None:
+    with open(path, "a", encoding="utf-8") as out:
+        out.write(text)
+
+
 def _batch(args: argparse.Namespace) -> int:
-    from autograder.batch import Interrupted, run_batch
+    from autograder.batch import Interrupted, run_batch, submission_folders
 
     directory = _folder(args.directory, "directory")
     if args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
+    output_file(args.out, "--out")
+    output_folder(args.feedback or args.out.with_name(f"{args.out.stem}-feedback"), "--feedback")
+    _limits(args)
+    if args.live:
+        _needs_tensorflow("--live")
+    if not submission_folders(directory):
+        raise UsageError(f"no submissions in {directory}: expected one folder or .zip per student")
     try:
         records = run_batch(directory, args.out, jobs=args.jobs, feedback_dir=args.feedback,
                             live=args.live, limits=_limits(args), require_isolation=args.require_isolation,
@@ -172,6 +252,7 @@ def _bench(args: argparse.Namespace) -> int:
 def _gradescope(args: argparse.Namespace) -> int:
     from autograder import gradescope
 
+    output_file(args.out, "--out", make_folders=True)
     print(f"wrote {gradescope.build(args.out)}: upload it as a Gradescope autograder")
     return 0
 
@@ -181,6 +262,7 @@ def _otter(args: argparse.Namespace) -> int:
 
     from autograder import otter
 
+    output_folder(args.dest, "--dest")
     if importlib.util.find_spec("otter") is None:
         raise UsageError("otter-grader is not installed: pip install -e '.[otter]'")
     try:
@@ -202,10 +284,12 @@ def _written(paths: list[Path], dest: Path, default: Path) -> int:
 def _notebooks(args: argparse.Namespace) -> int:
     from autograder import notebooks
 
+    output_folder(args.dest, "--dest")
     return _written(notebooks.write_all(args.dest), args.dest, template.EXERCISE_DOCS)
 
 
 def _examples(args: argparse.Namespace) -> int:
+    output_folder(args.dest, "--dest")
     try:
         from autograder import examples
         paths = examples.generate(args.dest)
@@ -225,7 +309,7 @@ def _grading_options(command: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+    parser = _Parser(prog="python -m autograder", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     command = commands.add_parser("grade", help="grade one submission (a folder with rnnlab/)")
@@ -298,14 +382,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Parse ``argv`` and run the command; returns the exit status."""
-    args = build_parser().parse_args(argv)
-    run: Callable[[argparse.Namespace], int] = args.run
+    """Parse ``argv`` and run the command; returns the exit status (never a traceback:
+    set ``RNNLAB_TRACEBACK=1`` to see one for an unexpected failure)."""
     try:
+        args = build_parser().parse_args(argv)
+        run: Callable[[argparse.Namespace], int] = args.run
         return run(args)
     except UsageError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {printable(str(error))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as error:
+        if os.environ.get("RNNLAB_TRACEBACK"):
+            raise
+        print(f"error: unexpected failure: {error!r:.300} (RNNLAB_TRACEBACK=1 shows where)", file=sys.stderr)
+        return 1

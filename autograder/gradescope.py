@@ -10,9 +10,7 @@ with its fixtures, without the reference solutions) into a zip to upload as a
 from __future__ import annotations
 
 import json
-import shutil
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -51,34 +49,11 @@ def build(out: Path) -> Path:
     return out
 
 
-def find_package(submission: Path) -> Path:
-    """The folder to grade: the submission itself, or the one folder in it with ``rnnlab/``.
-
-    Students may upload the repository (``rnnlab/`` at the top or one level down) or just
-    the module files; loose ``*.py`` files are gathered into a ``rnnlab/`` of their own.
-    """
-    if (submission / "rnnlab").is_dir():
-        return submission
-    nested = [p for p in submission.iterdir() if (p / "rnnlab").is_dir()] if submission.is_dir() else []
-    if len(nested) == 1:
-        return nested[0]
-    loose = sorted(p for p in submission.glob("*.py") if p.is_file() and not p.is_symlink()) \
-        if submission.is_dir() else []
-    if not loose:
-        raise SubmissionError("no rnnlab/ folder and no .py files in the submission")
-    gathered = Path(tempfile.mkdtemp(prefix="rnnlab-submission-"))
-    (gathered / "rnnlab").mkdir()
-    for path in loose:
-        shutil.copy(path, gathered / "rnnlab" / path.name)
-    (gathered / "rnnlab" / "__init__.py").touch()
-    return gathered
-
-
 def run(root: Path) -> int:
     """Grade ``root/submission`` into ``root/results/results.json`` (never a traceback)."""
     results = root / "results" / "results.json"
     try:
-        grade = grade_one(find_package(root / "submission"))
+        grade = grade_one(root / "submission")  # any shape intake accepts
     except SubmissionError as error:
         message = f"Your submission could not be graded: {error}."
         report.write_atomically(results, json.dumps({"score": 0, "output": message, "tests": []}))
