@@ -71,8 +71,8 @@ def package_files(source: Path) -> dict[str, bytes]:
         files = _folder_files(source)
     else:
         raise SubmissionError(f"{shown} is not a folder or a .zip: {EXPECTED}")
-    if not files:
-        raise SubmissionError(f"{shown}: rnnlab/ holds no .py files")
+    if not any(not name.endswith("/__init__.py") for name in files):
+        raise SubmissionError(f"{shown}: rnnlab/ holds no module files (.py other than __init__.py)")
     return dict(sorted(files.items()))
 
 
@@ -106,7 +106,8 @@ def _folder_files(source: Path) -> dict[str, bytes]:
     if len(holders) == 1:
         return _folder_files(Path(holders[0].path))
     loose = {f"rnnlab/{e.name}": e for e in entries
-             if e.name.endswith(".py") and _module_name(e.name) and e.is_file(follow_symlinks=False)}
+             if e.name.endswith(".py") and _module_name(e.name) and e.name != "__init__.py"
+             and e.is_file(follow_symlinks=False)}
     if loose and not holders:
         sizes = {name: e.stat(follow_symlinks=False).st_size for name, e in loose.items()}
         _check_size(sum(sizes.values()), shown)

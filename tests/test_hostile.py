@@ -398,6 +398,7 @@ def test_batch_grades_every_attack(built, tmp_path, secrets):
     assert seconds < bound
     assert snapshot(root) == before
     rows = {row["student"]: row for row in csv.DictReader(out.open())}
+    assert "not a folder or a .zip" in rows.pop("canary.txt")["error"]  # a plain file: a row saying why
     assert set(rows) == set(built)
     assert float(rows[SOLUTIONS]["total"]) == 100
     for attack in ATTACKS:
