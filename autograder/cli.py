@@ -253,7 +253,8 @@ def _gradescope(args: argparse.Namespace) -> int:
     from autograder import gradescope
 
     output_file(args.out, "--out", make_folders=True)
-    print(f"wrote {gradescope.build(args.out)}: upload it as a Gradescope autograder")
+    built = gradescope.build(args.out, args.visibility, args.stdout_visibility)
+    print(f"wrote {built}: upload it as a Gradescope autograder")
     return 0
 
 
@@ -309,6 +310,8 @@ def _grading_options(command: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from autograder.report import VISIBILITIES
+
     parser = _Parser(prog="python -m autograder", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -348,6 +351,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     command = commands.add_parser("gradescope", help="build a Gradescope autograder zip")
     command.add_argument("--out", type=Path, default=Path("dist/gradescope.zip"))
+    command.add_argument("--visibility", choices=VISIBILITIES, default="visible",
+                         help="when students see the hidden cases' results (public ones: always)")
+    command.add_argument("--stdout-visibility", choices=VISIBILITIES, default="visible",
+                         help="when students see what the grader printed")
     command.set_defaults(run=_gradescope)
 
     command = commands.add_parser("otter", help="build the otter-grader notebook and autograder zip")

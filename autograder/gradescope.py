@@ -32,12 +32,17 @@ cd "$ROOT/source" && exec python3 -m autograder.gradescope "$ROOT"
 INSTRUCTOR_ONLY = {"oracle", "examples", "notebooks", "otter", "demo", "bench", "variants"}
 
 
-def build(out: Path) -> Path:
-    """Write the Gradescope autograder zip to ``out``; returns its path."""
+def build(out: Path, hidden_visibility: str = "visible", stdout_visibility: str = "visible") -> Path:
+    """Write the Gradescope autograder zip to ``out``; returns its path.
+
+    ``hidden_visibility`` and ``stdout_visibility`` (see :func:`autograder.report.gradescope`)
+    are written into ``run_autograder``.
+    """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    run_script = RUN_AUTOGRADER.replace('"$ROOT"', f'"$ROOT" {hidden_visibility} {stdout_visibility}')
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in (("setup.sh", SETUP_SH), ("run_autograder", RUN_AUTOGRADER)):
+        for name, text in (("setup.sh", SETUP_SH), ("run_autograder", run_script)):
             info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
             info.external_attr = 0o755 << 16
             archive.writestr(info, text)
@@ -49,7 +54,7 @@ def build(out: Path) -> Path:
     return out
 
 
-def run(root: Path) -> int:
+def run(root: Path, hidden_visibility: str = "visible", stdout_visibility: str = "visible") -> int:
     """Grade ``root/submission`` into ``root/results/results.json`` (never a traceback)."""
     results = root / "results" / "results.json"
     try:
@@ -59,10 +64,11 @@ def run(root: Path) -> int:
         report.write_atomically(results, json.dumps({"score": 0, "output": message, "tests": []}))
         print(message, file=sys.stderr)
         return 0
-    report.write_results(grade, results)
+    report.write_results(grade, results, hidden_visibility=hidden_visibility,
+                         stdout_visibility=stdout_visibility)
     print(report.table(grade))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(run(Path(sys.argv[1])))
+    sys.exit(run(Path(sys.argv[1]), *sys.argv[2:4]))

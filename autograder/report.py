@@ -14,6 +14,7 @@ from autograder.grading import Grade
 from autograder.kernel import kernel_layers
 from autograder.scoring import CaseResult
 
+VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")  # Gradescope's
 RESULTS_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["score", "tests"],
@@ -22,6 +23,7 @@ RESULTS_SCHEMA: dict[str, Any] = {
         "output": {"type": "string"},
         "execution_time": {"type": "number"},
         "extra_data": {"type": "object"},
+        "stdout_visibility": {"enum": list(VISIBILITIES)},
         "tests": {
             "type": "array",
             "items": {
@@ -33,8 +35,7 @@ RESULTS_SCHEMA: dict[str, Any] = {
                     "score": {"type": "number"},
                     "max_score": {"type": "number"},
                     "status": {"enum": ["passed", "failed"]},
-                    "visibility": {"enum": ["visible", "hidden", "after_due_date",
-                                            "after_published"]},
+                    "visibility": {"enum": list(VISIBILITIES)},
                     "output": {"type": "string"},
                     "tags": {"type": "array", "items": {"enum": list(EXERCISES)}},
                 },
@@ -128,8 +129,13 @@ def feedback(grade: Grade) -> str:
     return "\n".join(lines)
 
 
-def gradescope(grade: Grade) -> dict[str, Any]:
-    """Gradescope's ``results.json``: one test per case, tagged with its exercise."""
+def gradescope(grade: Grade, hidden_visibility: str = "visible",
+               stdout_visibility: str = "visible") -> dict[str, Any]:
+    """Gradescope's ``results.json``: one test per case, tagged with its exercise.
+
+    Public cases are always visible; ``hidden_visibility`` is the hidden cases' (one of
+    :data:`VISIBILITIES`), ``stdout_visibility`` that of what the grader printed.
+    """
     tests = []
     for result in grade.results:
         output = result.message or "passed"
@@ -140,7 +146,7 @@ def gradescope(grade: Grade) -> dict[str, Any]:
             "score": result.points,
             "max_score": result.max_points,
             "status": "passed" if result.passed else "failed",
-            "visibility": "visible",
+            "visibility": hidden_visibility if result.hidden else "visible",
             "output": output,
             "tags": [result.exercise],
         })
@@ -152,6 +158,7 @@ def gradescope(grade: Grade) -> dict[str, Any]:
         "output": summary + "\n" + isolation_line(grade),
         "execution_time": round(grade.seconds, 3),
         "extra_data": {"isolation": grade.isolation, "producer": grade.producer},
+        "stdout_visibility": stdout_visibility,
         "tests": tests,
     }
 
@@ -170,6 +177,6 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def write_results(grade: Grade, path: Path) -> None:
-    """Write Gradescope's ``results.json`` for ``grade``."""
-    write_atomically(path, json.dumps(gradescope(grade), indent=2) + "\n")
+def write_results(grade: Grade, path: Path, **visibility: str) -> None:
+    """Write Gradescope's ``results.json`` for ``grade`` (visibility: see :func:`gradescope`)."""
+    write_atomically(path, json.dumps(gradescope(grade, **visibility), indent=2) + "\n")

@@ -80,3 +80,20 @@ def test_setup_installs_numpy_only_and_that_is_enough(autograder_root, tmp_path)
     assert {p["name"].lower() for p in json.loads(listed)} <= {"numpy", "pip", "setuptools"}
     results = _run_autograder(autograder_root, make_submission(tmp_path / "sub"), venv / "bin")
     assert results["score"] == 100
+
+
+def test_visibility_of_hidden_cases_and_output_is_set_when_building(tmp_path):
+    """`gradescope --visibility after_due_date`: hidden cases wait for the due date, public ones not."""
+    root = tmp_path / "autograder"
+    built = subprocess.run([sys.executable, "-m", "autograder", "gradescope", "--out",
+                            str(root / "autograder.zip"), "--visibility", "after_due_date",
+                            "--stdout-visibility", "hidden"], capture_output=True, text=True,
+                           cwd=Path(__file__).resolve().parents[1], timeout=60)
+    assert built.returncode == 0, built.stderr
+    with zipfile.ZipFile(root / "autograder.zip") as opened:
+        opened.extractall(root / "source")
+    (root / "source" / "run_autograder").chmod(0o755)
+    results = _run_autograder(root, make_submission(tmp_path / "solutions"))
+    assert results["stdout_visibility"] == "hidden"
+    seen = {(test["name"].endswith("(hidden)"), test["visibility"]) for test in results["tests"]}
+    assert seen == {(True, "after_due_date"), (False, "visible")}

@@ -137,7 +137,7 @@ def revealed_in_hidden_tests(results: dict) -> list[str]:
 
 def check_results_file(results: dict) -> None:
     """The shape of Gradescope's results.json, as for any submission."""
-    assert set(results) == {"score", "output", "execution_time", "extra_data", "tests"}
+    assert set(results) == {"score", "output", "execution_time", "extra_data", "stdout_visibility", "tests"}
     assert len(results["tests"]) == 126
     for test in results["tests"]:
         assert set(test) == set(report.RESULTS_SCHEMA["properties"]["tests"]["items"]["required"])
