@@ -74,7 +74,8 @@ def _grade_one(
 ) -> tuple[dict, str]:
     """The record of one submission and its readable feedback."""
     print_, problem = key
-    record: dict = {"student": intake.printable(submission.name), "fingerprint": print_,
+    name = intake.printable(submission.name)
+    record: dict = {"student": name, "submission": name, "fingerprint": print_,
                     "producer": made_by, "isolation": made_by["isolation"]}
     try:
         if files is None:
@@ -92,13 +93,15 @@ def _grade_one(
     return record, report.feedback(result) + "\n"
 
 
-def gradebook(records: list[dict]) -> str:
-    """The CSV text: one row per student, points per exercise and the total."""
+def gradebook(records: list[dict], roster: bool = False) -> str:
+    """The CSV text: one row per student, points per exercise and the total; with a roster
+    (see :mod:`autograder.roster`) also the name, email and submission, in the roster's order."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["student", *EXERCISES, "total", "error", "isolation"])
-    for record in sorted(records, key=lambda r: r["student"]):
-        writer.writerow([record["student"], *(f"{record[e]:g}" for e in EXERCISES),
+    who = ["student", "name", "email", "submission"] if roster else ["student"]
+    writer.writerow([*who, *EXERCISES, "total", "error", "isolation"])
+    for record in records if roster else sorted(records, key=lambda r: r["student"]):
+        writer.writerow([*(record.get(key, "") for key in who), *(f"{record[e]:g}" for e in EXERCISES),
                          f"{record['total']:g}", record["error"], record.get("isolation", "")])
     return out.getvalue()
 

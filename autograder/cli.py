@@ -166,6 +166,42 @@ def _grade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _roster(args: argparse.Namespace) -> list | None:
+    """The roster's students (checked before any grading), or None without ``--roster``."""
+    from autograder import roster
+
+    if args.export and not args.roster:
+        raise UsageError("--export needs --roster (the exports are keyed by student id)")
+    for name in args.export or ():
+        output_file(args.out.with_name(f"{args.out.stem}-{name}.csv"), "--export")
+    if not args.roster:
+        return None
+    try:
+        return roster.read_roster(args.roster)
+    except roster.RosterError as error:
+        raise UsageError(str(error)) from None
+
+
+def _rostered_gradebooks(args: argparse.Namespace, students: list | None, records: list[dict]) -> None:
+    """With a roster: the gradebook in the roster's order, strays flagged, and the exports."""
+    from autograder import report, roster
+    from autograder.batch import gradebook
+
+    if students is None:
+        return
+    rows, strays = roster.rostered(students, records)
+    _write(args.out, lambda: report.write_atomically(args.out, gradebook(rows + strays, roster=True)))
+    for name in args.export or ():
+        path = args.out.with_name(f"{args.out.stem}-{name}.csv")
+        _write(path, lambda: report.write_atomically(path, roster.EXPORTERS[name](rows)))  # noqa: B023
+        print(f"{name} gradebook: {path}")
+    missing = sum(row["error"] == roster.NOT_SUBMITTED for row in rows)
+    if missing or strays:
+        print(f"warning: {missing} rostered students submitted nothing; {len(strays)} submissions match "
+              f"no student in the roster: {', '.join(r['submission'] for r in strays[:5]) or 'none'}",
+              file=sys.stderr)
+
+
 def _append(path: Path, text: str) -> None:
     with open(path, "a", encoding="utf-8") as out:
         out.write(text)
@@ -184,6 +220,7 @@ def _batch(args: argparse.Namespace) -> int:
         _needs_tensorflow("--live")
     if not submission_folders(directory):
         raise UsageError(f"no submissions in {directory}: expected one folder or .zip per student")
+    students = _roster(args)
     try:
         records = run_batch(directory, args.out, jobs=args.jobs, feedback_dir=args.feedback,
                             live=args.live, limits=_limits(args), require_isolation=args.require_isolation,
@@ -191,9 +228,11 @@ def _batch(args: argparse.Namespace) -> int:
     except IsolationError as error:
         raise UsageError(f"{error} (grades finished so far are kept in {args.out})") from None
     except Interrupted as stopped:
+        _rostered_gradebooks(args, students, stopped.records)
         print(f"interrupted: {len(stopped.records)} submissions graded are in {args.out}; "
               "run the same command again to grade the rest", file=sys.stderr)
         return 130
+    _rostered_gradebooks(args, students, records)
     errors = sum(1 for record in records if record["error"])
     graded = [set(record.get("isolation", "").split()) for record in records if not record["error"]]
     if graded:
@@ -334,6 +373,10 @@ def build_parser() -> argparse.ArgumentParser:
                          help="per-student feedback folder (default: OUT-feedback beside OUT)")
     command.add_argument("--regrade", action="store_true",
                          help="grade every submission again, even those with a current stored grade")
+    command.add_argument("--roster", type=Path,
+                         help="CSV with id, name (email, folder, github): a row for every student")
+    command.add_argument("--export", action="append", choices=("canvas", "gradescope"),
+                         help="also write OUT-canvas.csv / OUT-gradescope.csv (needs --roster)")
     _grading_options(command)
     command.set_defaults(run=_batch)
 

@@ -62,7 +62,7 @@ def _exercise_rows(grade: Grade) -> list[tuple[str, float, float, int, int]]:
 
 def table(grade: Grade, failures: int = 3) -> str:
     """A readable summary: points per exercise, then the first failures of each."""
-    lines = [f"Submission: {grade.submission}", ""]
+    lines = [f"Submission: {Path(grade.submission).name}", ""]
     lines.append(f"{'exercise':<28}{'points':>14}{'cases passed':>16}")
     for exercise, points, top, passed, total in _exercise_rows(grade):
         title = f"{number(exercise)} {TITLES[exercise]}"
@@ -70,7 +70,7 @@ def table(grade: Grade, failures: int = 3) -> str:
     lines.append(f"{'total':<28}{f'{grade.score:g} / {grade.max_score:g}':>14}")
     for exercise in EXERCISES:
         failed = [r for r in grade.results if r.exercise == exercise and not r.passed]
-        if not failed:
+        if not failed or not failures:  # failures=0: the full list follows (see feedback())
             continue
         lines += ["", f"{number(exercise)} {TITLES[exercise]}: {len(failed)} cases failed"]
         for result in failed[:failures]:
