@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable
@@ -41,7 +42,13 @@ def _template(args: argparse.Namespace) -> int:
             return 1
         print(f"{args.dest} is up to date")
         return 0
-    count = template.write(args.dest)
+    pins = {}
+    for pin in args.pin_action or ():
+        action, _, sha = pin.partition("=")
+        if not re.fullmatch(r"[\w.-]+/[\w.-]+", action) or not re.fullmatch(r"[0-9a-f]{40}", sha):
+            raise UsageError(f"--pin-action takes OWNER/ACTION=SHA (40 hex digits), got {pin!r}")
+        pins[action] = sha
+    count = template.write(args.dest, pins)
     print(f"wrote {count} files to {args.dest}")
     return 0
 
@@ -418,6 +425,8 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("--dest", type=Path, default=template.TEMPLATE)
     command.add_argument("--check", action="store_true",
                          help="only check that the committed template is fresh")
+    command.add_argument("--pin-action", action="append", metavar="OWNER/ACTION=SHA",
+                         help="pin an action of the workflow to a commit (e.g. actions/checkout=<sha>)")
     command.set_defaults(run=_template)
 
     command = commands.add_parser("fixtures", help="recompute references with TensorFlow")

