@@ -141,6 +141,12 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _ignore_interrupts() -> None:
+    if threading.current_thread() is threading.main_thread():
+        for number in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(number, signal.SIG_IGN)
+
+
 @contextlib.contextmanager
 def _no_interrupts() -> Iterator[None]:
     """Ctrl-C and SIGTERM wait while the batch cleans up and writes its gradebook."""
@@ -225,13 +231,14 @@ def run_batch(
                 future.result()
     except KeyboardInterrupt:
         interrupted = True
+        _ignore_interrupts()  # until the process ends: more Ctrl-C cannot cut the clean-up short
     finally:
         stop.set()
         with _no_interrupts():
             _stop(executor, futures, pools)
             report.write_atomically(out, gradebook(records))
     if interrupted:
-        raise Interrupted(records)
+        raise Interrupted(records)  # Ctrl-C and SIGTERM stay ignored: the caller only reports it
     return records
 
 

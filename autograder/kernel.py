@@ -242,11 +242,11 @@ def set_limits(memory_bytes: int, cpu_seconds: int, file_bytes: int, open_files:
 
 
 def die_with_parent(parent: int, signum: int = signal.SIGKILL) -> None:
-    """``signum`` when ``parent`` ends (and exit at once if it already has)."""
+    """``signum`` when ``parent`` ends, and at once if it already has."""
     if _libc.prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0) != 0:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG)")
     if os.getppid() != parent:
-        os._exit(70)
+        os.kill(os.getpid(), signum)
 
 
 def confine(rules: list[tuple[str, str]], parent: int, limits: tuple[int, int, int]) -> list[str]:

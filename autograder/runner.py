@@ -172,7 +172,9 @@ class Workers:
         self.audit_hook, self.require_isolation = audit_hook, require_isolation
         self.layers: list[str] = []  # what the last child confined itself with
         self.confine_ms = 0.0  # how long that took it
-        self.root = Path(tempfile.mkdtemp(prefix="rnnlab-grade-"))
+        _sweep_stale_folders()
+        self.root = Path(tempfile.mkdtemp(prefix=ROOT_PREFIX))
+        (self.root / OWNER_FILE).write_text(str(os.getpid()))
         self.runtime = self.root / "runtime"
         self.runtime.mkdir()
         for path in RUNTIME_FILES:
@@ -410,6 +412,22 @@ class Workers:
             refused=report["refused"],
             seconds=seconds,
         )
+
+
+ROOT_PREFIX, OWNER_FILE = "rnnlab-grade-", "grader.pid"
+
+
+def _sweep_stale_folders() -> None:
+    """Remove the temporary folders of graders that died before their fork server could
+    (killed in the few milliseconds between making the folder and starting the server)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{ROOT_PREFIX}*"):
+        try:
+            owner = int((folder / OWNER_FILE).read_text())
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except (OSError, ValueError):
+            continue  # not ours to judge: another user's, or still being made
 
 
 def _kill(pid: int) -> None:

@@ -223,15 +223,28 @@ def child(sock: socket.socket, request: dict) -> None:
     os._exit(0)
 
 
+CHILDREN: set[int] = set()  # children not yet reaped (so their ids cannot have been reused)
+
+
+def reap() -> None:
+    """Collect the children that ended (each reply's child ends before the next request)."""
+    for pid in list(CHILDREN):
+        with contextlib.suppress(ChildProcessError):
+            if os.waitpid(pid, os.WNOHANG)[0] == 0:
+                continue
+        CHILDREN.discard(pid)
+
+
 def serve(control: socket.socket) -> None:
     """Fork one child per request until the grader closes the control socket."""
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
     while True:
+        reap()
         message, fds, _, _ = socket.recv_fds(control, 65536, 1)
         if not message:
             return
         request = json.loads(message)
         sock = socket.socket(fileno=fds[0])
+        reap()
         pid = os.fork()
         if pid == 0:
             control.close()
@@ -243,6 +256,7 @@ def serve(control: socket.socket) -> None:
             finally:
                 os._exit(70)
         sock.close()
+        CHILDREN.add(pid)
         control.sendall(json.dumps({"pid": pid}).encode())
 
 
@@ -252,6 +266,12 @@ def remove_folder_with_parent(grader: int) -> None:
     root = os.path.dirname(os.getcwd())  # the server runs in <root>/runtime
 
     def cleanup(signum: int, frame: object) -> None:
+        for pid in CHILDREN:  # first the children, so that none writes while the folder goes
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)  # not yet reaped: the id is still this child's
+        for pid in CHILDREN:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
         shutil.rmtree(root, ignore_errors=True)
         os._exit(0)
 
