@@ -1,8 +1,12 @@
 """Hostile and broken submissions (``tests/hostile.py``) against the grader.
 
 For every attack: the cases it breaks score 0 with a message that says why, every other
-exercise keeps full marks, nothing outside the grader's temporary copy changes, no
-process it started outlives the grading, and no hidden value reaches what a student reads.
+exercise keeps full marks, nothing outside the grader's temporary copy changes (the
+grader's site-packages and /tmp included), the fork server survives, no process it
+started outlives the grading, and no hidden value (nor the attack's ``secret_text``)
+reaches what a student reads. Every attack runs twice: with every layer, and with the
+audit hook left out, so that what holds is shown to be held by the kernel's layers alone
+(Landlock, seccomp, no capabilities, rlimits, death with the parent).
 
 Time bound: most tests grade with ``hostile.FAST`` (0.5 s a case, 2 s an import). Whatever
 a submission does, one grading then ends within ``hostile.time_bound(FAST)``: every
