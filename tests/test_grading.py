@@ -72,6 +72,19 @@ def test_bidirectional_is_graded_with_a_trusted_layer(tmp_path, workers):
     assert result.exercise_score("simple_rnn") < POINTS["simple_rnn"]
 
 
+def test_a_one_hot_written_inside_embedding_is_the_students_own(tmp_path, workers):
+    """Only the one_hot imported from rnnlab.one_hot is played back: a broken helper of that
+    name defined in embedding.py costs embedding_matmul its points, and one_hot keeps its own."""
+    submission = make_submission(tmp_path)
+    module = submission / "rnnlab" / "embedding.py"
+    module.write_text(module.read_text() + "\n\ndef one_hot(ids, depth):\n"
+                      "    return np.zeros((*np.shape(ids), depth), np.float32)\n")
+    result = grade(submission, workers)
+    lost = {r.function for r in result.results if not r.passed}
+    assert lost == {"embedding_matmul"}, lost
+    assert result.exercise_score("one_hot") == POINTS["one_hot"]
+
+
 def test_results_file_validates_against_the_schema(tmp_path, workers):
     """results.json has score and one test per case with name, points, status, tags..."""
     submission = make_submission(tmp_path / "sub", (

@@ -18,6 +18,7 @@ from __future__ import annotations
 import inspect
 import io
 import json
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -308,10 +309,13 @@ def trusted_helpers(case: Case, module: Any) -> Iterator[None]:
     """While the call runs, ``module.one_hot`` plays back the case's recorded calls.
 
     ``embedding_matmul`` then uses a ``one_hot`` that Keras vouches for (any other call
-    falls back to the student's own); the module's attribute is restored afterwards.
+    falls back to the student's own); the module's attribute is restored afterwards. Only
+    the ``one_hot`` that ``embedding.py`` imported from ``rnnlab.one_hot`` is replaced: a
+    helper of that name written in the module itself is the exercise's own code.
     """
     calls = case.replays.get("one_hot")
-    if not calls or not hasattr(module, "one_hot"):
+    imported = getattr(sys.modules.get("rnnlab.one_hot"), "one_hot", None)
+    if not calls or imported is None or getattr(module, "one_hot", None) is not imported:
         yield
         return
     original = module.one_hot
