@@ -9,8 +9,10 @@ imports any student code. Each layer is applied only where the kernel offers it,
   :func:`apply_landlock`); with ABI 4+ no
   TCP bind or connect; with ABI 6+ no signals or abstract unix sockets outside the child;
 - ``seccomp``: a filter (libseccomp, through ctypes) that refuses new processes and
-  threads, programs, signals to other processes, sockets, tracing, mounts, namespaces,
-  io_uring, bpf and the like with EPERM, so Python raises ``PermissionError``;
+  threads, programs, signals to other processes, changes to files' metadata (modes,
+  owners, times, extended attributes: Landlock does not guard them), sockets, tracing,
+  mounts, namespaces, io_uring, bpf and the like with EPERM, so Python raises
+  ``PermissionError``;
 - ``no-new-privs``, ``capabilities-dropped`` (when running as root), ``rlimits`` (memory,
   CPU, file size, processes, open files, no core files) and ``parent-death`` (SIGKILL when
   the fork server ends, so that nothing outlives grading).
@@ -127,6 +129,10 @@ REFUSED_SYSCALLS = (
     "fork", "vfork", "clone", "clone3", "execve", "execveat",
     # signals to others, and the handles that lead to them
     "pidfd_open", "pidfd_send_signal", "pidfd_getfd",
+    # metadata of files, which Landlock does not guard: modes, owners, times, attributes
+    "chmod", "fchmod", "fchmodat", "fchmodat2", "chown", "fchown", "lchown", "fchownat",
+    "utime", "utimes", "utimensat", "futimesat", "setxattr", "lsetxattr", "fsetxattr",
+    "removexattr", "lremovexattr", "fremovexattr", "setxattrat", "removexattrat",
     # sockets beyond the one handed over
     "socket", "socketpair", "connect", "bind", "listen", "accept", "accept4",
     # other processes' memory and the kernel's own machinery

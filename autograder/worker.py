@@ -151,6 +151,7 @@ def probe(outside: str) -> dict[str, str]:
     checks = {
         "read a file outside the allowed folders": lambda: open(outside, "rb").close(),
         "write outside its scratch folder": lambda: open(outside + ".probe", "wb").close(),
+        "change a file's mode outside": lambda: os.chmod(outside, 0o600),  # the mode it has
         "start a process": fork,
         "start a thread": lambda: _thread.start_new_thread(lambda: None, ()),
         "signal the fork server": lambda: os.kill(os.getppid(), 0),

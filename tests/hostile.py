@@ -683,6 +683,17 @@ def _after_disarming():
            description="tries 24 forbidden operations (processes, threads, signals, sockets, files,"
                        " limits, ptrace, mount, unshare, the parent-death signal) and catches each"
                        " refusal: correct only if all were refused"),
+    Attack("file_metadata_outside", "embedding", (), costs=False,
+           code=_wrap("embedding_lookup", "import os\nfor action in (\n"
+                      "    lambda: os.chmod('@PARENT@/canary.txt', 0),\n"
+                      "    lambda: os.utime('@PARENT@/canary.txt', (0, 0)),\n"
+                      "    lambda: os.setxattr('@PARENT@/canary.txt', 'user.pwned', b'1'),\n"
+                      "    lambda: os.chown('@PARENT@/canary.txt', 65534, 65534),\n"
+                      "    lambda: os.chmod('@DEST@/rnnlab', 0),\n):\n"
+                      "    try:\n        action()\n    except OSError:\n        pass\n"
+                      "return _solution_embedding_lookup(*args, **kwargs)"),
+           description="changes the mode, times, owner and attributes of files outside its folder"
+                       " (Landlock guards contents and names, not metadata: seccomp refuses these)"),
     Attack("thread_at_import", "one_hot", (), costs=False,
            code="import threading\nimport time\n\n\ndef _spin():\n    end = time.monotonic() + 60\n"
                 "    while time.monotonic() < end:\n        pass\n\n\ntry:\n"

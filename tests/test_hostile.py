@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import random
 import re
 import shutil
@@ -123,13 +124,20 @@ def secrets() -> Secrets:
     return Secrets()
 
 
-def snapshot(folder: Path) -> dict[str, tuple[int, str]]:
-    """Every path under ``folder`` with its mtime and (for files) content hash."""
+def _metadata(path: Path) -> tuple:
+    info = path.lstat()
+    attributes = tuple(sorted(os.listxattr(path))) if hasattr(os, "listxattr") else ()
+    return info.st_mtime_ns, info.st_mode, info.st_uid, info.st_gid, attributes
+
+
+def snapshot(folder: Path) -> dict[str, tuple]:
+    """Every path under ``folder`` with its metadata (times, mode, owner, extended
+    attributes) and, for files, a hash of its content."""
     state = {}
     for path in sorted(folder.rglob("*")):
         digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "folder"
-        state[str(path.relative_to(folder))] = (path.stat().st_mtime_ns, digest)
-    state["."] = (folder.stat().st_mtime_ns, "folder")
+        state[str(path.relative_to(folder))] = (*_metadata(path), digest)
+    state["."] = (*_metadata(folder), "folder")
     return state
 
 
