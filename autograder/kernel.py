@@ -10,7 +10,8 @@ imports any student code. Each layer is applied only where the kernel offers it,
   TCP bind or connect; with ABI 6+ no signals or abstract unix sockets outside the child;
 - ``seccomp``: a filter (libseccomp, through ctypes) that refuses new processes and
   threads, programs, signals to other processes, changes to files' metadata (modes,
-  owners, times, extended attributes: Landlock does not guard them), sockets, tracing,
+  owners, times, extended attributes: Landlock does not guard them), System V IPC and
+  POSIX message queues (they outlive the child and are shared), sockets, tracing,
   mounts, namespaces, io_uring, bpf and the like with EPERM, so Python raises
   ``PermissionError``;
 - ``no-new-privs``, ``capabilities-dropped`` (when running as root), ``rlimits`` (memory,
@@ -133,6 +134,11 @@ REFUSED_SYSCALLS = (
     "chmod", "fchmod", "fchmodat", "fchmodat2", "chown", "fchown", "lchown", "fchownat",
     "utime", "utimes", "utimensat", "futimesat", "setxattr", "lsetxattr", "fsetxattr",
     "removexattr", "lremovexattr", "fremovexattr", "setxattrat", "removexattrat",
+    # System V IPC and POSIX message queues: objects that outlive the child, shared with
+    # every other process (a channel between classmates in a batch)
+    "shmget", "shmat", "shmctl", "shmdt", "msgget", "msgsnd", "msgrcv", "msgctl", "semget",
+    "semop", "semctl", "semtimedop", "mq_open", "mq_unlink", "mq_timedsend", "mq_timedreceive",
+    "mq_notify", "mq_getsetattr",
     # sockets beyond the one handed over
     "socket", "socketpair", "connect", "bind", "listen", "accept", "accept4",
     # other processes' memory and the kernel's own machinery

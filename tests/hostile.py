@@ -570,6 +570,7 @@ def _run(argv):
     return os.read(r, 10**7)
 '''
 
+IPC_KEY = 0x524E4C  # "RNL": System V objects with this key must not exist after grading
 FORBIDDEN_OPERATIONS = '''
 import os
 import signal
@@ -595,6 +596,9 @@ def _libc():
 def _fork():
     if os.fork() == 0:
         os._exit(0)
+
+
+IPC_KEY = @IPC_KEY@
 
 
 def _site():
@@ -634,6 +638,10 @@ _FORBIDDEN = {
     "outlive the server": lambda: _libc().prctl(1, 0, 0, 0, 0),
     "unshare": lambda: _libc().unshare(0x20000),
     "mount": lambda: _libc().mount(b"none", b".", b"tmpfs", 0, None),
+    "SysV shared memory": lambda: _libc().shmget(IPC_KEY, 4096, 0o1000 | 0o600),  # IPC_CREAT
+    "SysV message queue": lambda: _libc().msgget(IPC_KEY, 0o1000 | 0o600),
+    "SysV semaphores": lambda: _libc().semget(IPC_KEY, 1, 0o1000 | 0o600),
+    "POSIX message queue": lambda: _libc().mq_open(b"/rnnlab-hostile", os.O_CREAT | os.O_RDWR, 0o600, None),
 }
 
 
@@ -641,7 +649,7 @@ def _all_refused():
     allowed = [name for name, action in _FORBIDDEN.items() if not _refused(action)]
     print("allowed:", allowed, flush=True)
     return not allowed
-'''
+'''.replace("@IPC_KEY@", str(IPC_KEY))
 
 LETTERS = '''
 def _letters(values):
@@ -680,9 +688,9 @@ def _after_disarming():
            code=_wrap("simple_rnn_step", "if not _all_refused():\n"
                       "    return _zeros_like(_solution_simple_rnn_step(*args, **kwargs))\n"
                       "return _solution_simple_rnn_step(*args, **kwargs)", ZEROS + FORBIDDEN_OPERATIONS),
-           description="tries 24 forbidden operations (processes, threads, signals, sockets, files,"
-                       " limits, ptrace, mount, unshare, the parent-death signal) and catches each"
-                       " refusal: correct only if all were refused"),
+           description="tries 28 forbidden operations (processes, threads, signals, sockets, files,"
+                       " limits, ptrace, mount, unshare, the parent-death signal, System V IPC and"
+                       " POSIX queues) and catches each refusal: correct only if all were refused"),
     Attack("file_metadata_outside", "embedding", (), costs=False,
            code=_wrap("embedding_lookup", "import os\nfor action in (\n"
                       "    lambda: os.chmod('@PARENT@/canary.txt', 0),\n"

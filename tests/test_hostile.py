@@ -174,9 +174,26 @@ SITE_DIR = Path(np.__file__).resolve().parents[1]
 def planted_site_files() -> list[Path]:
     """Files an attack managed to write into the grader's site-packages (removed at once)."""
     found = [SITE_DIR / name for name in SITE_FILES if (SITE_DIR / name).exists()]
-    found += [p for p in (Path("/tmp/rnnlab-hostile.txt"),) if p.exists()]
+    found += [p for p in (Path("/tmp/rnnlab-hostile.txt"), Path("/dev/mqueue/rnnlab-hostile")) if p.exists()]
     for path in found:
         path.unlink()
+    return found + _planted_ipc()
+
+
+def _planted_ipc() -> list[str]:
+    """System V IPC objects an attack left behind (removed at once)."""
+    key = f"{hostile.IPC_KEY:d}"
+    found = []
+    for kind, flag in (("shm", "-m"), ("msg", "-q"), ("sem", "-s")):
+        try:
+            lines = Path(f"/proc/sysvipc/{kind}").read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if fields and fields[0] == key:
+                found.append(f"{kind} {fields[1]}")
+                subprocess.run(["ipcrm", flag, fields[1]], check=False)
     return found
 
 
