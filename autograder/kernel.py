@@ -244,13 +244,18 @@ def _drop_capabilities() -> bool:
     return True
 
 
-def set_limits(memory_bytes: int, cpu_seconds: int, file_bytes: int, open_files: int = 64) -> None:
-    """Resource limits for this process (it can start no other)."""
+def set_limits(memory_bytes: int, cpu_seconds: int, file_bytes: int, open_files: int = 64) -> bool:
+    """Resource limits for this process (it can start no other); False if one was refused."""
+    applied = True
     for limit, value in ((resource.RLIMIT_AS, memory_bytes), (resource.RLIMIT_CPU, cpu_seconds),
                          (resource.RLIMIT_FSIZE, file_bytes), (resource.RLIMIT_CORE, 0),
                          (resource.RLIMIT_NPROC, 0), (resource.RLIMIT_NOFILE, open_files)):
-        resource.setrlimit(limit, (value, value))
+        try:
+            resource.setrlimit(limit, (value, value))
+        except (OSError, ValueError):  # a container's own lower hard limit, say
+            applied = False
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an oversized write raises OSError instead
+    return applied
 
 
 def die_with_parent(parent: int, signum: int = signal.SIGKILL) -> None:
@@ -262,14 +267,20 @@ def die_with_parent(parent: int, signum: int = signal.SIGKILL) -> None:
 
 
 def confine(rules: list[tuple[str, str]], parent: int, limits: tuple[int, int, int]) -> list[str]:
-    """Apply every layer this kernel offers; the names of the active ones."""
+    """Apply every layer this kernel offers; the names of the active ones (a layer the
+    kernel or a container refuses is left out, never fatal)."""
     layers = []
-    die_with_parent(parent)
-    layers.append("parent-death")
-    set_limits(*limits)
-    layers.append("rlimits")
-    if _drop_capabilities():
-        layers.append("capabilities-dropped")
+    try:
+        die_with_parent(parent)
+        layers.append("parent-death")
+    except OSError:
+        pass
+    layers.append("rlimits" if set_limits(*limits) else "rlimits-partial")
+    try:
+        if _drop_capabilities():
+            layers.append("capabilities-dropped")
+    except OSError:
+        pass
     if _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0:
         layers.append("no-new-privs")
     abi = landlock_abi()

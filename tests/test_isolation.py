@@ -171,6 +171,34 @@ def test_require_isolation_refuses_where_landlock_is_missing(tmp_path):
     assert "WARNING" in report.table(result)
 
 
+REFUSALS = {  # a line of kernel.py, and what to put after it: a layer the machine refuses
+    "capabilities-dropped": ("def _drop_capabilities() -> bool:\n",
+                             "    raise OSError(1, 'capset refused by the container')\n"),
+    "parent-death": ("def die_with_parent(parent: int, signum: int = signal.SIGKILL) -> None:\n",
+                     "    raise OSError(22, 'prctl refused')\n"),
+    "rlimits": ("    applied = True\n",
+                "    resource.setrlimit = lambda *args: (_ for _ in ()).throw(ValueError('refused'))\n"),
+}
+
+
+@pytest.mark.parametrize("layer", sorted(REFUSALS))
+def test_a_layer_the_machine_refuses_is_left_out_not_fatal(layer, tmp_path):
+    """Where a container refuses a layer, grading goes on without it and says so."""
+    student = make_submission(tmp_path / "student")
+    marker, insertion = REFUSALS[layer]
+    with Workers(FAST) as workers:
+        path = workers.runtime / "kernel.py"
+        source = path.read_text()
+        assert marker in source
+        path.write_text(source.replace(marker, marker + insertion))
+        workers.restart()
+        result = grade(student, workers)
+    assert result.score == 100
+    assert layer not in result.isolation and "seccomp" in result.isolation
+    if layer == "rlimits":
+        assert "rlimits-partial" in result.isolation
+
+
 def test_cli_require_isolation_passes_here(tmp_path):
     student = make_submission(tmp_path / "student")
     run = subprocess.run([sys.executable, "-m", "autograder", "grade", str(student), "--require-isolation"],
