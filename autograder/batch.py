@@ -76,7 +76,7 @@ def _grade_one(
     print_, problem = key
     name = intake.printable(submission.name)
     record: dict = {"student": name, "submission": name, "fingerprint": print_,
-                    "producer": made_by, "isolation": made_by["isolation"]}
+                    "producer": made_by, "isolation": ""}  # no code ran: no layers to report
     try:
         if files is None:
             raise SubmissionError(problem)
@@ -88,6 +88,7 @@ def _grade_one(
         record.update(total=0.0, error=problem, **{e: 0.0 for e in EXERCISES})
         return record, f"Not graded: {problem}\n"
     record.update(total=result.score, error=f"{GRADER_ERROR}: a worker failed" if result.incomplete else "",
+                  producer=result.producer, isolation=result.producer["isolation"],  # what really ran it
                   **{e: result.exercise_score(e) for e in EXERCISES})
     record["results"] = report.gradescope(result)
     return record, report.feedback(result) + "\n"
@@ -161,7 +162,7 @@ def _no_interrupts() -> Iterator[None]:
             signal.signal(number, handler)
 
 
-def submission_folders(directory: Path) -> list[Path]:
+def submission_entries(directory: Path) -> list[Path]:
     """Every entry of ``directory`` but hidden ones: a folder or a zip each is a submission,
     and anything else (a link, another file) gets a row saying why it was not graded."""
     return sorted(p for p in directory.iterdir() if not p.name.startswith("."))
@@ -181,11 +182,15 @@ def run_batch(
 
     Raises :class:`Interrupted` (after writing ``out``) when stopped by Ctrl-C or SIGTERM.
     """
-    submissions = submission_folders(directory)
+    submissions = submission_entries(directory)
     feedback_dir = feedback_dir or out.with_name(f"{out.stem}-feedback")
     feedback_dir.mkdir(parents=True, exist_ok=True)
-    with Workers(limits) as probe:
-        made_by = producer(live, [*probe.probe()["layers"], "audit-hook"])
+    first = Workers(limits, require_isolation=require_isolation)  # probed, then grading too
+    try:
+        made_by = producer(live, [*first.probe()["layers"], "audit-hook"])
+    except BaseException:
+        first.close()
+        raise
     show = _progress_printer(max(len(submissions), 1))
     records: list[dict] = []
     todo = []
@@ -198,11 +203,14 @@ def run_batch(
             records.append(stored)
             show(stored, True)
     local, stop = threading.local(), threading.Event()
-    pools: list[Workers] = []
+    pools, spare = [first], [first]  # the first thread to start takes the probed fork server
 
     def fresh_workers() -> Workers:
-        local.workers = Workers(limits, require_isolation=require_isolation)
-        pools.append(local.workers)
+        try:
+            local.workers = spare.pop()
+        except IndexError:
+            local.workers = Workers(limits, require_isolation=require_isolation)
+            pools.append(local.workers)
         return local.workers
 
     def work(submission: Path, files: dict[str, bytes] | None, key: tuple[str, str]) -> None:

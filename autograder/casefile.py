@@ -349,21 +349,26 @@ RTOL = ATOL = 1e-5  # |got - expected| <= ATOL + RTOL * |expected|, elementwise
 DTYPE_GRADED = {"one_hot": np.float32}
 
 
+NOT_A_TUPLE, NOT_AN_ARRAY, NOT_NUMBERS = (  # how as_outputs's messages begin
+    "expected a tuple or list of results", "the result cannot be turned into an array", "expected numbers")
+
+
 def as_outputs(result: Any, single: bool) -> list[np.ndarray] | str:
-    """A function's result as plain numeric arrays, or a message saying why it is not one."""
+    """A function's result as plain numeric arrays, or a message saying why it is not one
+    (beginning with one of ``NOT_A_TUPLE``, ``NOT_AN_ARRAY``, ``NOT_NUMBERS``)."""
     items = [result]
     if not single:
         if not isinstance(result, (tuple, list)):
-            return f"expected a tuple or list of results, got {type(result).__name__}"
+            return f"{NOT_A_TUPLE}, got {type(result).__name__}"
         items = list(result)
     arrays = []
     for item in items:
         try:
             array = np.array(item, copy=True, order="C")
         except Exception as error:  # a result that refuses to become an array
-            return f"the result cannot be turned into an array ({type(error).__name__})"
+            return f"{NOT_AN_ARRAY} ({type(error).__name__})"
         if array.dtype.kind not in "biuf":
-            return f"expected numbers, got an array of dtype {array.dtype}"
+            return f"{NOT_NUMBERS}, got an array of dtype {array.dtype}"
         arrays.append(array)
     return arrays
 
@@ -431,6 +436,11 @@ def changed_inputs(case: Case, after: list[np.ndarray]) -> list[str]:
 # --- messages between the grader and its workers ----------------------------------------
 
 MAX_MESSAGE = 256 * 1024 * 1024
+
+
+def kernel_layers(layers: list[str]) -> bool:
+    """Whether a child's reported layers include both kernel ones, Landlock and seccomp."""
+    return "seccomp" in layers and any(layer.startswith("landlock") for layer in layers)
 
 
 def send_message(sock: Any, payload: bytes) -> None:

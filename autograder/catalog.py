@@ -16,6 +16,11 @@ def number(exercise: str) -> str:
     return f"{EXERCISES.index(exercise) + 1:02d}"
 
 
+def stub_message(exercise: str, function: str) -> str:
+    """What a template stub raises: ``Exercise 03 (simple_rnn): implement simple_rnn_step``."""
+    return f"Exercise {number(exercise)} ({exercise}): implement {function}"
+
+
 def folder(exercise: str) -> str:
     """``"03_simple_rnn"``: the exercise's folder under ``exercises/``."""
     return f"{number(exercise)}_{exercise}"

@@ -215,7 +215,7 @@ def _append(path: Path, text: str) -> None:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    from autograder.batch import Interrupted, run_batch, submission_folders
+    from autograder.batch import Interrupted, run_batch, submission_entries
 
     directory = _folder(args.directory, "directory")
     if args.jobs < 1:
@@ -225,7 +225,7 @@ def _batch(args: argparse.Namespace) -> int:
     _limits(args)
     if args.live:
         _needs_tensorflow("--live")
-    if not submission_folders(directory):
+    if not submission_entries(directory):
         raise UsageError(f"no submissions in {directory}: expected one folder or .zip per student")
     students = _roster(args)
     try:
@@ -250,7 +250,7 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def _warn_isolation(layers: list[str]) -> None:
-    from autograder.kernel import kernel_layers
+    from autograder.casefile import kernel_layers
 
     if not kernel_layers(layers):
         print("warning: student code ran without kernel isolation (Landlock and seccomp); "
@@ -259,6 +259,7 @@ def _warn_isolation(layers: list[str]) -> None:
 
 def _isolation(args: argparse.Namespace) -> int:
     from autograder import kernel
+    from autograder.casefile import kernel_layers
     from autograder.runner import Workers
 
     with Workers() as workers:
@@ -271,7 +272,7 @@ def _isolation(args: argparse.Namespace) -> int:
     for name, result in probe["checks"].items():
         print(f"  {name}: {result}")
     allowed = [name for name, result in probe["checks"].items() if result != "refused"]
-    if not kernel.kernel_layers(layers) or allowed:
+    if not kernel_layers(layers) or allowed:
         missing = [name for name in ("landlock", "seccomp") if not any(x.startswith(name) for x in layers)]
         print(f"kernel isolation is incomplete here (missing: {', '.join(missing) or 'none'}; "
               f"allowed: {', '.join(allowed) or 'nothing'}): only the audit hook stands in for it",

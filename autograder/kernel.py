@@ -25,7 +25,6 @@ refusals; these layers are what hold when the hook is defeated.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import errno
 import os
 import resource
@@ -169,21 +168,18 @@ def _conditional_rules(pid: int) -> list[tuple[str, int, int, int]]:
 
 def _load_libseccomp() -> ctypes.CDLL | None:
     """libseccomp, loaded when this module is (before Landlock hides the library's folder)."""
-    for name in ("libseccomp.so.2", ctypes.util.find_library("seccomp")):
-        try:
-            lib = ctypes.CDLL(name) if name else None
-        except OSError:
-            continue
-        if lib is not None:
-            lib.seccomp_init.restype = ctypes.c_void_p
-            lib.seccomp_init.argtypes = [ctypes.c_uint32]
-            lib.seccomp_syscall_resolve_name.argtypes = [ctypes.c_char_p]
-            lib.seccomp_rule_add_array.argtypes = [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int,
-                                                   ctypes.c_uint, ctypes.POINTER(_ArgCmp)]
-            lib.seccomp_load.argtypes = lib.seccomp_release.argtypes = [ctypes.c_void_p]
-            lib.seccomp_version.restype = ctypes.POINTER(ctypes.c_uint * 3)
-            return lib
-    return None
+    try:
+        lib = ctypes.CDLL("libseccomp.so.2")  # the soname of every libseccomp 2.x
+    except OSError:
+        return None
+    lib.seccomp_init.restype = ctypes.c_void_p
+    lib.seccomp_init.argtypes = [ctypes.c_uint32]
+    lib.seccomp_syscall_resolve_name.argtypes = [ctypes.c_char_p]
+    lib.seccomp_rule_add_array.argtypes = [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int,
+                                           ctypes.c_uint, ctypes.POINTER(_ArgCmp)]
+    lib.seccomp_load.argtypes = lib.seccomp_release.argtypes = [ctypes.c_void_p]
+    lib.seccomp_version.restype = ctypes.POINTER(ctypes.c_uint * 3)
+    return lib
 
 
 _LIBSECCOMP = _load_libseccomp()
@@ -230,16 +226,20 @@ def apply_seccomp() -> int:
 # --- the rest -----------------------------------------------------------------------------
 
 
+CAPSET = {"x86_64": 126, "aarch64": 91}  # capset(2): libc has no wrapper
+
+
 def _drop_capabilities() -> bool:
     """Drop every capability (bounding, ambient, effective, permitted); True if any was held."""
-    if os.geteuid() != 0:
+    number = CAPSET.get(os.uname().machine)
+    if os.geteuid() != 0 or number is None:
         return False
     for cap in range(64):
         _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)
     _libc.prctl(PR_CAP_AMBIENT, 4, 0, 0, 0)  # PR_CAP_AMBIENT_CLEAR_ALL
     header = (ctypes.c_uint32 * 2)(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
     data = (ctypes.c_uint32 * 6)()
-    if _libc.syscall(126 if os.uname().machine == "x86_64" else 91, header, data) != 0:  # capset
+    if _libc.syscall(number, header, data) != 0:
         raise OSError(ctypes.get_errno(), "capset")
     return True
 
@@ -296,8 +296,3 @@ def confine(rules: list[tuple[str, str]], parent: int, limits: tuple[int, int, i
     except OSError:
         pass
     return layers
-
-
-def kernel_layers(layers: list[str]) -> bool:
-    """Whether both kernel layers (Landlock and seccomp) are among ``layers``."""
-    return "seccomp" in layers and any(layer.startswith("landlock") for layer in layers)

@@ -9,9 +9,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from autograder.casefile import kernel_layers
 from autograder.catalog import EXERCISES, TITLES, number
 from autograder.grading import Grade
-from autograder.kernel import kernel_layers
 from autograder.scoring import CaseResult
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")  # Gradescope's

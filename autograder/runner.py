@@ -43,8 +43,7 @@ import numpy as np
 
 from autograder import casefile, intake, sandbox
 from autograder.casefile import Case
-from autograder.catalog import EXERCISES, number
-from autograder.kernel import kernel_layers
+from autograder.catalog import EXERCISES, stub_message
 
 HERE = Path(__file__).resolve().parent
 RUNTIME_FILES = tuple(HERE / name for name in ("worker.py", "casefile.py", "kernel.py", "sandbox.py"))
@@ -371,14 +370,14 @@ class Workers:
     def _confined(self, child: _Child) -> None:
         """Read the layers the child reports before it runs any student code."""
         reply = child.receive(10.0, 1 << 16)
-        report = reply[0] if reply else {}
-        layers = report.get("layers") if isinstance(report, dict) else None
+        report = reply[0] if reply and isinstance(reply[0], dict) else {}
+        layers = report.get("layers")
         if report.get("status") != "confined" or not isinstance(layers, list):
             self._kill(child)
             raise ServerError("a worker did not report its isolation layers")
         self.layers = [str(layer)[:40] for layer in layers[:16]]
         self.confine_ms = float(report.get("ms", 0.0))
-        if self.require_isolation and not kernel_layers(self.layers):
+        if self.require_isolation and not casefile.kernel_layers(self.layers):
             self._kill(child)
             raise IsolationError("kernel isolation is required but this machine offers only: "
                                  + (", ".join(self.layers) or "nothing"))
@@ -453,9 +452,7 @@ BUILTIN_ERRORS = frozenset(name for name, value in vars(builtins).items()
                            if isinstance(value, type) and issubclass(value, BaseException))
 REFUSAL_WORDS = frozenset({"open", "import", "setting", *sandbox.WRITE_EVENTS, *sandbox.LIST_EVENTS,
                            *(event.rstrip(".") for event in sandbox.BLOCKED_EVENTS)})
-BAD_OUTPUTS = ("expected a tuple or list of results", "the result cannot be turned into an array",
-               "expected numbers")  # casefile.as_outputs's messages, as the grader words them
-_STUB = re.compile(r"Exercise (\d\d) \(([a-z_]+)\): implement ([A-Za-z0-9_]+)")  # template.stub_source
+BAD_OUTPUTS = (casefile.NOT_A_TUPLE, casefile.NOT_AN_ARRAY, casefile.NOT_NUMBERS)
 _DEFINED = re.compile(rb"^\s*def ([A-Za-z_][A-Za-z0-9_]*)\(", re.MULTILINE)
 _WHERE = re.compile(r"(rnnlab/[A-Za-z0-9_/]+\.py), line (\d{1,6})(?:, in [A-Za-z0-9_<>]{1,80})?")
 
@@ -469,12 +466,13 @@ class Sources(NamedTuple):
     report may mention (fixed before any hidden input was sent)."""
 
     lines: dict[str, int]  # lines per file
-    functions: frozenset[str]  # names after ``def`` in any file
+    stubs: frozenset[str]  # the stub messages of the functions defined (``def``) in any file
 
     @classmethod
     def of(cls, files: dict[str, bytes]) -> Sources:
         names = {name.decode() for content in files.values() for name in _DEFINED.findall(content)}
-        return cls({path: content.count(b"\n") + 1 for path, content in files.items()}, frozenset(names))
+        stubs = frozenset(stub_message(exercise, name) for exercise in EXERCISES for name in names)
+        return cls({path: content.count(b"\n") + 1 for path, content in files.items()}, stubs)
 
 
 def _hidden_error(error: dict, sources: Sources) -> dict:
@@ -485,9 +483,8 @@ def _hidden_error(error: dict, sources: Sources) -> dict:
     place = ""
     if where and where[1] in sources.lines and 1 <= int(where[2]) <= sources.lines[where[1]]:
         place = f"{where[1]}, line {int(where[2])}"
-    stub = _STUB.fullmatch(_text(error.get("message")))
-    message = stub[0] if (kind == "NotImplementedError" and stub and stub[2] in EXERCISES
-                          and stub[1] == number(stub[2]) and stub[3] in sources.functions) else ""
+    message = _text(error.get("message"))
+    message = message if kind == "NotImplementedError" and message in sources.stubs else ""
     return {"type": kind if kind in BUILTIN_ERRORS else "an exception of its own class",
             "message": message, "where": place, "not_allowed": error.get("not_allowed") is True}
 

@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 from autograder import casefile
-from autograder.catalog import EXERCISES, TITLES, folder, number
+from autograder.catalog import EXERCISES, TITLES, folder, number, stub_message
 from autograder.references import DATA, fixture_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,8 +47,7 @@ def stub_source(source: str, exercise: str) -> str:
                 raise ValueError(f"{exercise}: misplaced {BEGIN}")
             inside = True
             indent = line[: len(line) - len(line.lstrip())]
-            message = f"Exercise {number(exercise)} ({exercise}): implement {function}"
-            out.append(f'{indent}raise NotImplementedError("{message}")')
+            out.append(f'{indent}raise NotImplementedError("{stub_message(exercise, function)}")')
         elif stripped == END:
             if not inside:
                 raise ValueError(f"{exercise}: {END} without {BEGIN}")

@@ -198,7 +198,7 @@ def child(sock: socket.socket, request: dict) -> None:
     if request.get("probe"):
         confined["checks"] = probe(request["probe"])
     casefile.send_message(sock, casefile.pack_report(confined, []))
-    if request.get("probe") or (request["require_isolation"] and not kernel.kernel_layers(layers)):
+    if request.get("probe") or (request["require_isolation"] and not casefile.kernel_layers(layers)):
         os._exit(0)
     started = time.perf_counter()
     for dependency in request["dependencies"]:  # modules the exercise imports from others

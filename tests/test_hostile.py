@@ -39,9 +39,9 @@ import pytest
 from hostile import ATTACKS, BY_NAME, FAST, time_bound
 
 from autograder import references, report
+from autograder.casefile import kernel_layers
 from autograder.catalog import EXERCISES, POINTS
 from autograder.grading import grade
-from autograder.kernel import kernel_layers
 from autograder.runner import Limits, Workers
 from autograder.variants import make_submission
 

@@ -12,7 +12,6 @@ import csv
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -66,7 +65,7 @@ def test_isolation_command_reports_landlock_and_seccomp():
 
 
 def test_probe_refuses_every_check(workers):
-    probe = Workers.probe(workers)
+    probe = workers.probe()
     assert probe["checks"] and set(probe["checks"].values()) == {"refused"}, probe
     assert "audit-hook" not in probe["layers"]  # the probe shows the kernel alone
 
@@ -105,21 +104,24 @@ def test_deep_tree_sparse_file_fifo_and_odd_names(tmp_path, workers):
     os.mkfifo(student / "rnnlab" / "pipe.py")
     (student / "rnnlab" / os.fsdecode(b"\xff\xfe.py")).write_text("raise SystemExit\n")
     (student / "rnnlab" / "notes.txt").write_text("not code")
-    started = time.perf_counter()
     result = grade(student, workers)
-    assert time.perf_counter() - started < 30
     assert result.score == 100
     _unnest(student / "rnnlab", 1100)
 
 
-def test_sparse_file_is_refused_without_reading_it(tmp_path):
+def test_sparse_file_is_refused_without_reading_it(tmp_path, monkeypatch):
     student = make_submission(tmp_path / "student")
     with open(student / "rnnlab" / "huge.py", "wb") as handle:
         handle.truncate(20 * 1024**3)  # 20 GiB, sparse: nothing is written
-    started = time.perf_counter()
+    read = intake._read_regular
+
+    def reading(path: str, size: int) -> bytes:
+        assert not path.endswith("huge.py"), "the size was not checked before reading"
+        return read(path, size)
+
+    monkeypatch.setattr(intake, "_read_regular", reading)
     with pytest.raises(SubmissionError, match="more than 5242880 bytes"):
         intake.package_files(student)
-    assert time.perf_counter() - started < 5
 
 
 def test_batch_gives_links_and_odd_names_a_row_each(tmp_path):
