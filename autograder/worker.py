@@ -167,12 +167,12 @@ def probe(outside: str) -> dict[str, str]:
     return results
 
 
-def confine(request: dict) -> list[str]:
+def confine(request: dict, server: int) -> list[str]:
     """Every layer this machine offers, applied to this process; their names."""
     copy, scratch = request["submission"], request["scratch"]
     rules = [*SYSTEM_RULES, (copy, "read"), (scratch, "write")]
     limits = (request["memory_bytes"], request["cpu_seconds"], request["file_bytes"])
-    layers = kernel.confine(rules, os.getppid(), limits)
+    layers = kernel.confine(rules, server, limits)
     if request["audit_hook"]:
         readable = (os.path.dirname(os.__file__), SITE_DIR, os.path.dirname(casefile.__file__), copy)
         sandbox.install_audit_hook(scratch, readable)
@@ -180,9 +180,11 @@ def confine(request: dict) -> list[str]:
     return layers
 
 
-def child(sock: socket.socket, request: dict) -> None:
-    """Serve the cases of one exercise over ``sock``; never returns."""
+def child(sock: socket.socket, request: dict, server: int) -> None:
+    """Serve the cases of one exercise over ``sock``; never returns. ``server``: the fork
+    server's process id (when it has died already, ``os.getppid()`` names another)."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     os.setsid()
     submission, scratch = request["submission"], request["scratch"]
     log = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
@@ -193,7 +195,7 @@ def child(sock: socket.socket, request: dict) -> None:
     os.environ.update(TMPDIR=scratch, HOME=scratch)
     sys.path[:0] = [submission]
     started = time.perf_counter()
-    layers = confine(request)
+    layers = confine(request, server)
     confined = {"status": "confined", "layers": layers, "ms": (time.perf_counter() - started) * 1000}
     if request.get("probe"):
         confined["checks"] = probe(request["probe"])
@@ -246,41 +248,51 @@ def serve(control: socket.socket) -> None:
         request = json.loads(message)
         sock = socket.socket(fileno=fds[0])
         reap()
-        pid = os.fork()
+        # the clean-up on SIGTERM must know every child: none is forked unrecorded
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+        server, pid = os.getpid(), os.fork()
         if pid == 0:
             control.close()
             try:
-                child(sock, request)
+                child(sock, request, server)
             except BaseException:
                 traceback.print_exc()
                 flush_output()
             finally:
                 os._exit(70)
-        sock.close()
         CHILDREN.add(pid)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+        sock.close()
         control.sendall(json.dumps({"pid": pid}).encode())
 
 
-def remove_folder_with_parent(grader: int) -> None:
-    """When the grader dies (even by SIGKILL), remove its temporary folder and exit; the
-    children die with this server (their own parent-death signal)."""
+def end_and_remove_folder(*signal_args: object) -> None:
+    """Kill every child, remove the grader's temporary folder, exit. Run when the grader
+    closes the control socket and on SIGTERM, its parent-death signal: a grader killed at
+    any moment, even by SIGKILL, leaves nothing behind."""
     root = os.path.dirname(os.getcwd())  # the server runs in <root>/runtime
-
-    def cleanup(signum: int, frame: object) -> None:
-        for pid in CHILDREN:  # first the children, so that none writes while the folder goes
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)  # not yet reaped: the id is still this child's
-        for pid in CHILDREN:
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})  # the clean-up runs once
+    for pid in CHILDREN:  # first the children, so that none writes while the folder goes
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)  # not yet reaped: the id is still this child's
+    for pid in CHILDREN:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+    for _ in range(3):  # again if a file appeared while it went
         shutil.rmtree(root, ignore_errors=True)
-        os._exit(0)
+        if not os.path.exists(root):
+            break
+    os._exit(0)
 
-    signal.signal(signal.SIGTERM, cleanup)
+
+def die_with_grader(grader: int) -> None:
+    """SIGTERM, and so :func:`end_and_remove_folder`, when the grader ends."""
+    signal.signal(signal.SIGTERM, end_and_remove_folder)
     with contextlib.suppress(OSError):  # refused (a container): the folder stays if the grader dies
         kernel.die_with_parent(grader, signal.SIGTERM)
 
 
 if __name__ == "__main__":
-    remove_folder_with_parent(int(sys.argv[3]))
+    die_with_grader(int(sys.argv[3]))
     serve(socket.socket(fileno=int(sys.argv[2])))
+    end_and_remove_folder()

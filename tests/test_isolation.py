@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import csv
 import os
+import random
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -219,3 +222,36 @@ def test_a_fork_server_that_dies_is_restarted(tmp_path, workers):
     assert {r.exercise for r in lost} == {"one_hot"}
     assert result.score == 100 - POINTS["one_hot"]
     assert grade(student, workers).score == 100
+
+
+def test_the_fork_server_removes_the_folder_when_the_grader_closes_it():
+    """The grader killed after its server ended, before its own clean-up: nothing stays."""
+    workers = Workers(FAST)
+    workers._control.close()  # what close() does first; the grader dies here
+    workers._server.wait(timeout=30)
+    assert not workers.root.exists()
+    workers.close()
+
+
+def test_a_grader_killed_while_grading_leaves_nothing_behind(tmp_path):
+    """SIGKILL at random moments once the fork server serves (the seed is in the message)."""
+    student = make_submission(tmp_path / "student")
+    seed = random.randrange(2**32)
+    delays = random.Random(seed).choices(range(0, 400, 5), k=8)
+    temporary = Path(tempfile.gettempdir())
+    for delay in delays:
+        before = set(temporary.glob("rnnlab-grade-*"))
+        grader = subprocess.Popen([sys.executable, "-m", "autograder", "grade", str(student)], cwd=ROOT,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while not any((folder / "output-1.log").exists() for folder in set(temporary.glob("rnnlab-grade-*"))
+                      - before) and grader.poll() is None:
+            assert time.monotonic() < deadline, "the grader forked no child"
+            time.sleep(0.002)
+        time.sleep(delay / 1000)
+        grader.kill()
+        grader.wait()
+        deadline = time.monotonic() + 10
+        while set(temporary.glob("rnnlab-grade-*")) - before and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not set(temporary.glob("rnnlab-grade-*")) - before, f"left behind (seed {seed}, {delay} ms)"
