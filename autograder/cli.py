@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import re
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
@@ -321,6 +322,37 @@ def _otter(args: argparse.Namespace) -> int:
     return 0
 
 
+def _otter_grade(args: argparse.Namespace) -> int:
+    import importlib.util
+
+    from autograder import otter, report
+
+    if importlib.util.find_spec("otter") is None:
+        raise UsageError("otter-grader is not installed: pip install -e '.[otter]'")
+    if not args.path.exists():
+        raise UsageError(f"submission {args.path} does not exist")
+    output_file(args.results, "--results")
+    try:
+        otter.check_archive(args.autograder)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    with tempfile.TemporaryDirectory(prefix="rnnlab-otter-submission-") as work:
+        try:
+            submission = otter.otter_submission(args.path, Path(work) / "submission.zip")
+            results = otter.run(args.autograder, submission, timeout=args.timeout)
+        except SubmissionError as error:
+            raise UsageError(str(error)) from None
+        except (RuntimeError, subprocess.TimeoutExpired) as error:
+            last = [line for line in str(error).splitlines() if line.strip()][-1:] or ["no output"]
+            raise UsageError(f"otter run failed: {last[0].strip()}") from None
+    points = sum(test.get("max_score", 0) for test in results.get("tests", []))
+    print(f"otter run: {results.get('score', 0):g}/{points:g} points")
+    if args.results:
+        _write(args.results, lambda: report.write_atomically(args.results, json.dumps(results, indent=1)))
+        print(f"results written to {args.results}")
+    return 0
+
+
 def _written(paths: list[Path], dest: Path, default: Path) -> int:
     for path in paths:
         print(path)
@@ -413,6 +445,14 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("--no-check", action="store_true",
                          help="skip grading the reference solutions with the new zip")
     command.set_defaults(run=_otter)
+
+    command = commands.add_parser("otter-grade", help="grade one submission of any shape with otter run")
+    command.add_argument("path", type=Path)
+    command.add_argument("--autograder", type=Path, default=Path("dist/otter/autograder.zip"),
+                         help="the zip that `otter` built")
+    command.add_argument("--results", type=Path, help="write otter's results.json here")
+    command.add_argument("--timeout", type=float, default=600, help="seconds for the whole otter run")
+    command.set_defaults(run=_otter_grade)
 
     command = commands.add_parser("notebooks", help="rebuild the exercise notebooks")
     command.add_argument("--dest", type=Path, default=template.EXERCISE_DOCS)

@@ -474,6 +474,37 @@ def submission_zip(folder: Path, out: Path, notebook: Path) -> Path:
     return out
 
 
+def otter_submission(submission: Path, out: Path) -> Path:
+    """The zip otter expects, from a submission of any accepted shape (a folder, its zip,
+    the module files alone, an exported notebook zip): the blank notebook plus ``rnnlab/``.
+
+    The notebook is never graded (the plugin drops its cells), so a submission without one
+    is graded like any other. Raises :class:`~autograder.intake.SubmissionError`.
+    """
+    from autograder import intake
+
+    files = intake.package_files(submission)
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(NOTEBOOK, json.dumps(student_notebook(), indent=1))
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return out
+
+
+def check_archive(archive: Path) -> None:
+    """Raise ValueError with one sentence unless ``archive`` is an otter autograder zip."""
+    if not Path(archive).exists():
+        raise ValueError(f"{archive} does not exist: build it with `python -m autograder otter`")
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            names = set(zf.namelist())
+    except (OSError, zipfile.BadZipFile) as error:
+        raise ValueError(f"{archive} is not an otter autograder zip ({error})") from None
+    if "otter_config.json" not in names or "autograder/otter.py" not in names:
+        raise ValueError(f"{archive} is not this kit's otter autograder zip: build it with "
+                         "`python -m autograder otter`")
+
+
 def run(archive: Path, submission: Path, timeout: float = 600) -> dict[str, Any]:
     """``otter run -a ARCHIVE SUBMISSION`` in a temporary folder; its results.json."""
     with tempfile.TemporaryDirectory(prefix="rnnlab-otter-") as work:

@@ -7,6 +7,8 @@ the isolated engine's, whatever the submitted notebook does to otter in its kern
 import json
 import pickle
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -192,3 +194,19 @@ def test_plain_otter_is_fooled_by_the_same_submission(built, tmp_path):
 
     assert results["score"] == 100
     assert marker.exists()
+
+
+def test_otter_grade_takes_every_submission_shape(built, tmp_path):
+    """The module files alone, without a notebook (otter itself finds "no gradable files"),
+    are graded through otter run with the engine's score."""
+    archive, _ = built
+    folder = make_submission(tmp_path / "student", SAMPLE_MISTAKES)
+    loose = folder / "rnnlab"
+    engine = grade_one(folder)
+    done = subprocess.run([sys.executable, "-m", "autograder", "otter-grade", str(loose), "--autograder",
+                           str(archive), "--results", str(tmp_path / "r.json")],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert f"otter run: {engine.score:g}/100 points" in done.stdout
+    results = json.loads((tmp_path / "r.json").read_text())
+    assert _questions(results) == {e: (engine.exercise_score(e), POINTS[e]) for e in EXERCISES}
