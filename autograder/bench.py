@@ -1,12 +1,17 @@
 """``python -m autograder bench``: grading speed, printed (never asserted in tests).
 
-Grades the solutions ``runs`` times with one fork server each (cold, as ``grade`` does)
-and a folder of ``count`` submissions with ``batch`` and ``jobs`` parallel jobs; prints
-the median seconds per submission and submissions per second. TensorFlow is not imported.
+Times whole processes, as a user starts them: ``grade`` of the solutions and, when
+otter-grader is installed, ``otter run`` of the same solutions with this kit's otter zip
+(``runs`` times each: median, min, max, and their ratio); one child's start-up; the
+solutions graded in-process; and one ``batch`` of ``count`` mixed submissions with ``jobs``
+parallel jobs. TensorFlow is not imported.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import os
+import platform
 import statistics
 import subprocess
 import sys
@@ -14,7 +19,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder.batch import run_batch
 from autograder.demo import SAMPLE_MISTAKES
 from autograder.grading import grade, grade_one, suites
 from autograder.runner import Workers
@@ -34,51 +38,79 @@ def _folder_of_submissions(root: Path, count: int) -> Path:
     return folder
 
 
-def _whole_processes(submission: Path, runs: int) -> list[float]:
-    """Seconds of ``python -m autograder grade`` from start to exit, ``runs`` times."""
+def _timed(command: list[str], runs: int) -> list[float]:
+    """Seconds of ``command`` (a whole process) from start to exit, ``runs`` times."""
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "autograder", "grade", str(submission)], cwd=ROOT,
-                       stdout=subprocess.DEVNULL, check=True)
+        subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
         times.append(time.perf_counter() - started)
     return times
 
 
-def _confinement_ms(repeats: int = 20) -> tuple[float, float, list[str]]:
-    """Median milliseconds a child takes to confine itself, kernel layers alone and with the
-    hook; and the layers."""
+def _figures(times: list[float]) -> str:
+    return (f"median {statistics.median(times):.3f} s, min {min(times):.3f} s, max {max(times):.3f} s "
+            f"over {len(times)} runs")
+
+
+def _otter_runs(workdir: Path, runs: int) -> list[float] | None:
+    """``otter run`` of the solutions with this kit's otter zip; None without otter."""
+    if importlib.util.find_spec("otter") is None:
+        return None
+    from autograder import otter
+
+    archive = otter.build(workdir / "otter", check=False)
+    submission = otter.otter_submission(ROOT / "solutions", workdir / "solutions-otter.zip")
+    return _timed([sys.executable, "-m", "otter", "run", "-a", str(archive), "-o", str(workdir),
+                   "--no-logo", str(submission)], runs)
+
+
+def _child_start_ms(repeats: int = 20) -> tuple[float, float, float, list[str]]:
+    """Median milliseconds of one child's start-up: fork request to its report (a probe),
+    confining itself with the kernel's layers alone, and with the hook; and the layers."""
     with Workers() as workers:
-        probes = [workers.probe() for _ in range(repeats)]
-        alone = [probe["ms"] for probe in probes]
+        workers.probe()
+        round_trips, probes = [], []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            probes.append(workers.probe())
+            round_trips.append((time.perf_counter() - started) * 1000)
         with_hook = []
         for _ in range(repeats):
             grade(ROOT / "solutions", workers)
             with_hook.append(workers.confine_ms)
-    return statistics.median(alone), statistics.median(with_hook), probes[0]["layers"]
+    return (statistics.median(round_trips), statistics.median(probe["ms"] for probe in probes),
+            statistics.median(with_hook), probes[0]["layers"])
 
 
 def main(runs: int = 10, count: int = 50, jobs: int = 2) -> int:
-    whole = _whole_processes(ROOT / "solutions", runs)
-    print(f"whole `grade` process: median {statistics.median(whole):.3f} s, min {min(whole):.3f} s, "
-          f"max {max(whole):.3f} s over {runs} runs")
-    alone, with_hook, layers = _confinement_ms()
-    print(f"confining one child: {alone:.2f} ms for the kernel's layers, {with_hook:.2f} ms with the hook "
-          f"(median of 20; layers: {' '.join(layers)})")
+    print(f"{platform.node() or 'this machine'}: {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}")
+    whole = _timed([sys.executable, "-m", "autograder", "grade", str(ROOT / "solutions")], runs)
+    print(f"whole `grade` process: {_figures(whole)}")
+    with tempfile.TemporaryDirectory() as workdir:
+        otter_times = _otter_runs(Path(workdir), runs)
+    if otter_times is None:
+        print("otter run: otter-grader is not installed (make test installs it)")
+    else:
+        print(f"whole `otter run` of the same solutions: {_figures(otter_times)}; "
+              f"{statistics.median(otter_times) / statistics.median(whole):.1f}x the time of `grade`")
+    start, alone, with_hook, layers = _child_start_ms()
+    print(f"one child's start-up: {start:.2f} ms from the fork request to its first report; confining "
+          f"itself {alone:.2f} ms with the kernel's layers, {with_hook:.2f} ms with the hook too "
+          f"(medians of 20; layers: {' '.join(layers)})")
     suites()  # reading the fixtures once is part of start-up, not of each grading
     times = []
     for _ in range(runs):
         started = time.perf_counter()
         result = grade_one(ROOT / "solutions")
         times.append(time.perf_counter() - started)
-    print(f"one submission ({len(result.results)} cases, score {result.score:g}): "
-          f"median {statistics.median(times):.3f} s, min {min(times):.3f} s over {runs} runs")
+    print(f"one submission in-process ({len(result.results)} cases, score {result.score:g}), its fork "
+          f"server included: {_figures(times)}")
     with tempfile.TemporaryDirectory() as workdir:
         folder = _folder_of_submissions(Path(workdir), count)
-        started = time.perf_counter()
-        run_batch(folder, Path(workdir) / "grades.csv", jobs=jobs)
-        seconds = time.perf_counter() - started
-    print(f"batch of {count} submissions with {jobs} jobs: {seconds:.2f} s, "
+        [seconds] = _timed([sys.executable, "-m", "autograder", "batch", str(folder), "--out",
+                            str(Path(workdir) / "grades.csv"), "--jobs", str(jobs)], 1)
+    print(f"whole `batch` process, {count} mixed submissions with --jobs {jobs}: {seconds:.2f} s, "
           f"{count / seconds:.1f} submissions/s, {seconds / count:.3f} s per submission")
     print(f"tensorflow imported: {'tensorflow' in sys.modules}")
     return 0

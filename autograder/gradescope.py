@@ -14,7 +14,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from autograder import report
+from autograder import casefile, report
 from autograder.grading import grade_one
 from autograder.intake import SubmissionError
 
@@ -49,7 +49,7 @@ def build(out: Path, hidden_visibility: str = "visible", stdout_visibility: str 
         for module in sorted(PACKAGE.glob("*.py")):
             if module.stem not in INSTRUCTOR_ONLY:
                 archive.write(module, f"autograder/{module.name}")
-        for path in sorted((PACKAGE / "data").rglob("*.npz")):
+        for path in sorted((PACKAGE / "data").rglob(f"*{casefile.SUFFIX}")):
             archive.write(path, f"autograder/{path.relative_to(PACKAGE)}")
     return out
 

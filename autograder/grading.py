@@ -60,8 +60,15 @@ def producer(live: bool, isolation: list[str]) -> dict[str, str]:
 
 @cache
 def suites_fingerprint(live: bool = False) -> str:
-    """A short hash of every graded case and its references: what a grade was measured against."""
-    return hashlib.sha256(casefile.dump_wire(list(suites(live)))).hexdigest()[:16]
+    """A short hash of every graded case and its references: what a grade was measured against
+    (the fixture files' bytes, or the recomputed cases)."""
+    if live:
+        return hashlib.sha256(casefile.dump_wire(list(suites(live)))).hexdigest()[:16]
+    digest = hashlib.sha256()
+    for suite in ("public", "hidden"):
+        for exercise in EXERCISES:
+            digest.update(references.fixture_path(suite, exercise).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @cache
@@ -76,6 +83,11 @@ def suites(live: bool = False) -> tuple[Case, ...]:
     return tuple(public + hidden)
 
 
+def longest_first(planned: tuple[Case, ...]) -> list[str]:
+    """The exercises, those with the most cases first: the order they are started in."""
+    return sorted(EXERCISES, key=lambda exercise: -sum(case.exercise == exercise for case in planned))
+
+
 def grade(submission: Path, workers: Workers, live: bool = False,
           files: dict[str, bytes] | None = None) -> Grade:
     """Grade the ``rnnlab/`` package inside ``submission``.
@@ -83,22 +95,29 @@ def grade(submission: Path, workers: Workers, live: bool = False,
     ``files``: the package as :func:`~autograder.intake.package_files` read it (read here
     when None). Raises :class:`~autograder.intake.SubmissionError` when it cannot be graded
     and :class:`~autograder.runner.IsolationError` when isolation is required and missing.
-    A fork server that stops is restarted, and the exercise it was serving scores 0
-    with a message that says so.
+    Two exercises run at once. A fork server that stops is restarted, and the exercises it
+    was serving score 0 with a message that says so.
     """
     started = time.perf_counter()
     files = intake.package_files(submission) if files is None else files
     planned = suites(live)
+
+    def run(exercise: str) -> tuple[list[Outcome], str, bool]:
+        chosen = [case for case in planned if case.exercise == exercise]
+        seen = workers.generation
+        try:
+            return (*workers.run(files, exercise, chosen), False)
+        except ServerError as error:
+            workers.restart(seen)
+            return [Outcome("crashed", message=f"grader error: {error}")] * len(chosen), "", True
+
+    running = {exercise: workers.pool.submit(run, exercise) for exercise in longest_first(planned)}
     results, output, incomplete = [], {}, False
     for exercise in EXERCISES:
+        outcomes, printed, failed = running[exercise].result()
         chosen = [case for case in planned if case.exercise == exercise]
-        try:
-            outcomes, printed = workers.run(files, exercise, chosen)
-        except ServerError as error:
-            workers.restart()
-            outcomes, printed = [Outcome("crashed", message=f"grader error: {error}")] * len(chosen), ""
-            incomplete = True
         results += [score(case, outcome) for case, outcome in zip(chosen, outcomes)]
+        incomplete |= failed
         if printed:
             output[exercise] = printed
     seconds = time.perf_counter() - started

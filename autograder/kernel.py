@@ -29,6 +29,9 @@ import errno
 import os
 import resource
 import signal
+import stat
+import struct
+from typing import NamedTuple
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _libc.syscall.restype = ctypes.c_long
@@ -78,7 +81,7 @@ def _add_rule(ruleset: int, path: str, rights: int) -> None:
     except OSError:
         return
     try:
-        if not os.path.isdir(path):
+        if rights & ~FILE_RIGHTS and not stat.S_ISDIR(os.fstat(fd).st_mode):
             rights &= FILE_RIGHTS
         if not rights:
             return
@@ -91,9 +94,10 @@ def _add_rule(ruleset: int, path: str, rights: int) -> None:
 
 def apply_landlock(rules: list[tuple[str, str]], abi: int) -> None:
     """Confine this process to ``rules``: ``(path, mode)`` with mode ``list`` (names only),
-    ``read`` (read and execute) or ``write`` (everything) beneath the path."""
+    ``read`` (read and execute) or ``write`` (everything) beneath the path, or ``read-file``
+    (read and execute a path known to be a file, which saves looking)."""
     fs = _fs_rights(abi)
-    rights = {"list": READ_DIR, "read": READ & fs, "write": fs}
+    rights = {"list": READ_DIR, "read": READ & fs, "read-file": READ & fs & FILE_RIGHTS, "write": fs}
     attr = _RulesetAttr(fs, NET_BIND_TCP | NET_CONNECT_TCP if abi >= 4 else 0,
                         SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL if abi >= 6 else 0)
     size = 8 if abi < 4 else 16 if abi < 6 else 24
@@ -177,7 +181,8 @@ def _load_libseccomp() -> ctypes.CDLL | None:
     lib.seccomp_syscall_resolve_name.argtypes = [ctypes.c_char_p]
     lib.seccomp_rule_add_array.argtypes = [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int,
                                            ctypes.c_uint, ctypes.POINTER(_ArgCmp)]
-    lib.seccomp_load.argtypes = lib.seccomp_release.argtypes = [ctypes.c_void_p]
+    lib.seccomp_release.argtypes = [ctypes.c_void_p]
+    lib.seccomp_export_bpf.argtypes = [ctypes.c_void_p, ctypes.c_int]
     lib.seccomp_version.restype = ctypes.POINTER(ctypes.c_uint * 3)
     return lib
 
@@ -193,34 +198,92 @@ def seccomp_version() -> str:
     return ".".join(str(part) for part in lib.seccomp_version().contents)
 
 
-def apply_seccomp() -> int:
-    """Install the filter; returns how many syscall rules it holds."""
+PID_PLACEHOLDERS = (0x3FFFFFF1, 0x3FFFFFF2)  # never process ids (pid_max is at most 2**22)
+PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
+
+
+class SeccompProgram(NamedTuple):
+    """The filter compiled once for any process: its BPF code, built with a placeholder
+    process id, and the offsets of the 32-bit words that hold it."""
+
+    code: bytes
+    pid_offsets: tuple[int, ...]
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+
+def prepare_seccomp() -> SeccompProgram | None:
+    """Compile the filter once (the fork server does, so that each child only loads it).
+
+    The filter is built for two placeholder ids; the two programs must differ only in
+    comparisons with the placeholders, which tells where a child's own id goes. None when
+    libseccomp is missing or the programs differ in any other way."""
+    try:
+        first, second = (_compiled(pid) for pid in PID_PLACEHOLDERS)
+    except OSError:
+        return None
+    if len(first) != len(second) or len(first) % 8:
+        return None
+    offsets = []
+    for at in range(0, len(first), 8):
+        if first[at:at + 8] != second[at:at + 8]:
+            one, other = struct.unpack_from("=HBBI", first, at), struct.unpack_from("=HBBI", second, at)
+            if one[:3] != other[:3] or (one[3], other[3]) != PID_PLACEHOLDERS:
+                return None
+            offsets.append(at + 4)
+    return SeccompProgram(first, tuple(offsets)) if offsets else None
+
+
+def apply_seccomp(program: SeccompProgram | None = None) -> None:
+    """Install the filter: ``program`` (from :func:`prepare_seccomp`) with this process's
+    id put in, or the filter compiled here and now."""
+    program = program or prepare_seccomp()
+    if program is None:
+        raise OSError(errno.ENOENT, "libseccomp is missing or cannot compile the filter")
+    code = bytearray(program.code)
+    for at in program.pid_offsets:
+        struct.pack_into("=I", code, at, os.getpid())
+    buffer = (ctypes.c_char * len(code)).from_buffer(code)
+    fprog = _SockFprog(len(code) // 8, ctypes.addressof(buffer))
+    if _libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.addressof(fprog), 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_SECCOMP)")
+
+
+def _compiled(pid: int) -> bytes:
+    """The BPF program libseccomp compiles for a process whose id is ``pid``."""
     lib = _LIBSECCOMP
     if lib is None:
         raise OSError(errno.ENOENT, "libseccomp is not installed")
     context = lib.seccomp_init(ACT_ALLOW)
     if not context:
         raise OSError(errno.EINVAL, "seccomp_init")
-    refuse, count = _act_errno(errno.EPERM), 0
     try:
-        rules = [(name, None) for name in REFUSED_SYSCALLS]
-        rules += [(name, _ArgCmp(arg, op, value, 0))
-                  for name, arg, op, value in _conditional_rules(os.getpid())]
-        for name, condition in rules:
-            number = lib.seccomp_syscall_resolve_name(name.encode())
-            if number < 0:
-                continue  # not a syscall on this architecture (fork on arm64...)
-            arguments = ctypes.byref(condition) if condition is not None else None
-            conditions = int(condition is not None)
-            if lib.seccomp_rule_add_array(context, refuse, number, conditions, arguments) != 0:
-                raise OSError(errno.EINVAL, f"seccomp rule for {name}")
-            count += 1
-        result = lib.seccomp_load(context)
-        if result != 0:
-            raise OSError(-result, "seccomp_load")
+        _add_seccomp_rules(context, [(name, None) for name in REFUSED_SYSCALLS])
+        _add_seccomp_rules(context, [(name, _ArgCmp(arg, op, value, 0))
+                                     for name, arg, op, value in _conditional_rules(pid)])
+        out = os.memfd_create("seccomp-bpf", os.MFD_CLOEXEC)
+        try:
+            if lib.seccomp_export_bpf(context, out) != 0:
+                raise OSError(errno.EINVAL, "seccomp_export_bpf")
+            return os.pread(out, os.lseek(out, 0, os.SEEK_END), 0)
+        finally:
+            os.close(out)
     finally:
         lib.seccomp_release(context)
-    return count
+
+
+def _add_seccomp_rules(context: int, rules: list[tuple[str, _ArgCmp | None]]) -> None:
+    """Refuse each syscall (with EPERM), where its condition holds when it has one."""
+    lib, refuse = _LIBSECCOMP, _act_errno(errno.EPERM)
+    for name, condition in rules:
+        number = lib.seccomp_syscall_resolve_name(name.encode())
+        if number < 0:
+            continue  # not a syscall on this architecture (fork on arm64...)
+        arguments = ctypes.byref(condition) if condition is not None else None
+        if lib.seccomp_rule_add_array(context, refuse, number, int(condition is not None), arguments) != 0:
+            raise OSError(errno.EINVAL, f"seccomp rule for {name}")
 
 
 # --- the rest -----------------------------------------------------------------------------
@@ -266,9 +329,11 @@ def die_with_parent(parent: int, signum: int = signal.SIGKILL) -> None:
         os.kill(os.getpid(), signum)
 
 
-def confine(rules: list[tuple[str, str]], parent: int, limits: tuple[int, int, int]) -> list[str]:
+def confine(rules: list[tuple[str, str]], parent: int, limits: tuple[int, int, int],
+            seccomp: SeccompProgram | None = None) -> list[str]:
     """Apply every layer this kernel offers; the names of the active ones (a layer the
-    kernel or a container refuses is left out, never fatal)."""
+    kernel or a container refuses is left out, never fatal). ``seccomp``: the filter
+    :func:`prepare_seccomp` compiled before this process was forked."""
     layers = []
     try:
         die_with_parent(parent)
@@ -291,7 +356,7 @@ def confine(rules: list[tuple[str, str]], parent: int, limits: tuple[int, int, i
         except OSError:
             pass
     try:
-        apply_seccomp()
+        apply_seccomp(seccomp)
         layers.append("seccomp")
     except OSError:
         pass

@@ -1,6 +1,6 @@
 """Reference fixtures: where they live, how TensorFlow makes them, and whether they are fresh.
 
-``autograder/data/<suite>/<exercise>.npz`` holds the cases of one exercise with the outputs
+``autograder/data/<suite>/<exercise>.cases`` holds the cases of one exercise with the outputs
 Keras produced. The public files are copied into the student template; the hidden ones
 never leave the grader. Reading them needs only NumPy.
 """
@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from autograder import casefile
 from autograder.casefile import Case, dump_cases, load_cases
 from autograder.suites import EXERCISES, SUITES, build_suite
 
@@ -21,7 +22,7 @@ FRESH_RTOL = FRESH_ATOL = 1e-9  # float64 references from two runs of the same T
 
 def fixture_path(suite: str, exercise: str, root: Path = DATA) -> Path:
     """The fixture file of one exercise in one suite."""
-    return root / suite / f"{exercise}.npz"
+    return root / suite / f"{exercise}{casefile.SUFFIX}"
 
 
 def compute(suite: str, exercise: str, seed: int | None = None) -> list[Case]:

@@ -30,23 +30,20 @@ import re
 import shutil
 import signal
 import socket
-import subprocess
-import sys
-import tempfile
+import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
-from autograder import casefile, intake, sandbox
+from autograder import casefile, forkserver, intake, sandbox
 from autograder.casefile import Case
 from autograder.catalog import EXERCISES, stub_message
 
-HERE = Path(__file__).resolve().parent
-RUNTIME_FILES = tuple(HERE / name for name in ("worker.py", "casefile.py", "kernel.py", "sandbox.py"))
 DEPENDENCIES = {"embedding": ("one_hot",)}  # modules an exercise imports from another one
 CASE_STATUSES = ("returned", "raised", "bad_output")
 IMPORT_STATUSES = ("imported", "import_failed")
@@ -171,44 +168,26 @@ class Workers:
         self.audit_hook, self.require_isolation = audit_hook, require_isolation
         self.layers: list[str] = []  # what the last child confined itself with
         self.confine_ms = 0.0  # how long that took it
-        _sweep_stale_folders()
-        self.root = Path(tempfile.mkdtemp(prefix=ROOT_PREFIX))
-        (self.root / OWNER_FILE).write_text(str(os.getpid()))
-        self.runtime = self.root / "runtime"
-        self.runtime.mkdir()
-        for path in RUNTIME_FILES:
-            shutil.copy(path, self.runtime / Path(path).name)
-        self._server_log = open(self.root / "server.log", "wb")  # noqa: SIM115 (closed in close())
+        self._server = forkserver.adopt()
+        self.root, self.runtime = self._server.root, self._server.runtime
+        self.generation = 0  # how many times the fork server was restarted
         self._children: set[int] = set()
         self._runs = 0
+        self._lock = threading.Lock()  # one request on the control socket at a time
+        # two exercises at once; its threads live as long as the workers, since a server
+        # restarted in one of them dies with that thread (its parent-death signal)
+        self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="rnnlab-exercise")
         self.closed = False
-        self._start_server()
 
-    def _start_server(self) -> None:
-        self._control, theirs = socket.socketpair()
-        site_dir = str(Path(np.__file__).resolve().parent.parent)
-        command = [sys.executable, "-I", "-S", str(self.runtime / "worker.py"), site_dir,
-                   str(theirs.fileno()), str(os.getpid())]
-        self._server = subprocess.Popen(
-            command, pass_fds=[theirs.fileno()], cwd=self.runtime, env=_clean_environment(self.runtime),
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._server_log,
-            start_new_session=True,
-        )
-        theirs.close()
+    @property
+    def _control(self) -> socket.socket:
+        return self._server.control
 
     def __enter__(self) -> Workers:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    def _stop_server(self) -> None:
-        self._control.close()
-        try:
-            self._server.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self._server.kill()
-            self._server.wait()
 
     def close(self) -> None:
         """Stop the fork server, kill every child left, remove every temporary file.
@@ -221,17 +200,20 @@ class Workers:
         self.closed = True
         for pid in list(self._children):
             _kill(pid)
-        self._stop_server()
-        self._server_log.close()
-        shutil.rmtree(self.root, ignore_errors=True)
+        self._server.close()
+        self.pool.shutdown(wait=False, cancel_futures=True)
 
-    def restart(self) -> None:
-        """A fresh fork server, after the old one stopped answering."""
-        if self.closed:
-            raise ServerError("the workers were closed")
-        self._server.kill()
-        self._stop_server()
-        self._start_server()
+    def restart(self, seen: int | None = None) -> None:
+        """A fresh fork server, after the old one stopped answering; none when it was
+        restarted since :attr:`generation` was ``seen`` (two exercises saw it stop)."""
+        with self._lock:
+            if self.closed:
+                raise ServerError("the workers were closed")
+            if seen is not None and seen != self.generation:
+                return
+            self._server.kill()
+            self._server.start()
+            self.generation += 1
 
     def _fork(self, exercise: str, run: Path, log: Path, stand_ins: bool, probe: str = "") -> _Child:
         ours, theirs = socket.socketpair()
@@ -250,9 +232,10 @@ class Workers:
             "probe": probe,
         }
         try:
-            self._control.settimeout(10)
-            socket.send_fds(self._control, [json.dumps(request).encode()], [theirs.fileno()])
-            reply = self._control.recv(65536)
+            with self._lock:
+                self._control.settimeout(10)
+                socket.send_fds(self._control, [json.dumps(request).encode()], [theirs.fileno()])
+                reply = self._control.recv(65536)
             pid = json.loads(reply)["pid"] if reply else None
         except (OSError, ValueError, KeyError, TypeError):
             pid = None
@@ -287,15 +270,17 @@ class Workers:
 
         ``files`` is the submission as :func:`autograder.intake.package_files` read it.
         """
-        self._runs += 1
-        run = self.root / f"run-{self._runs}"
+        with self._lock:
+            self._runs += 1
+            number = self._runs
+        run = self.root / f"run-{number}"
         try:
             run.mkdir()  # not parents: once closed, the root is gone and stays gone
         except OSError as error:
             raise ServerError(f"the workers were closed ({error.strerror})") from None
         intake.write_copy(files, run)
         (run / "scratch").mkdir()
-        log = self.root / f"output-{self._runs}.log"
+        log = self.root / f"output-{number}.log"
         sources = Sources.of(files)
         outcomes: list[Outcome] = []
         strikes: Counter[str] = Counter()
@@ -413,22 +398,6 @@ class Workers:
         )
 
 
-ROOT_PREFIX, OWNER_FILE = "rnnlab-grade-", "grader.pid"
-
-
-def _sweep_stale_folders() -> None:
-    """Remove the temporary folders of graders that died before their fork server could
-    (killed in the few milliseconds between making the folder and starting the server)."""
-    for folder in Path(tempfile.gettempdir()).glob(f"{ROOT_PREFIX}*"):
-        try:
-            owner = int((folder / OWNER_FILE).read_text())
-            os.kill(owner, 0)
-        except ProcessLookupError:
-            shutil.rmtree(folder, ignore_errors=True)
-        except (OSError, ValueError):
-            continue  # not ours to judge: another user's, or still being made
-
-
 def _kill(pid: int) -> None:
     for kill in (os.killpg, os.kill):
         try:
@@ -529,17 +498,3 @@ def _head(log: Path, limit: int = 2000) -> str:
             return handle.read(limit).decode("utf-8", "replace")
     except OSError:
         return ""
-
-
-def _clean_environment(home: Path) -> dict[str, str]:
-    """No secrets, no paths of the grader: only what Python and NumPy need."""
-    return {
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(home),
-        "LANG": "C.UTF-8",
-        "PYTHONHASHSEED": "0",
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "OPENBLAS_NUM_THREADS": "1",
-        "OMP_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1",
-    }

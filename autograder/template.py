@@ -91,7 +91,7 @@ def render(fixtures: Path = DATA, pins: dict[str, str] | None = None) -> dict[st
             if path.is_file():
                 files[f"exercises/{folder(exercise)}/{path.name}"] = path.read_bytes()
         fixture = fixture_path("public", exercise, fixtures)
-        files[f"tests/fixtures/{exercise}.npz"] = fixture.read_bytes()
+        files[f"tests/fixtures/{exercise}{casefile.SUFFIX}"] = fixture.read_bytes()
     return files
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import _thread
 import contextlib
+import gc
 import importlib
 import json
 import os
@@ -51,7 +52,7 @@ def _system_library_rules() -> list[tuple[str, str]]:
     rules = [(stdlib, "list"), (SITE_DIR, "list")]
     for folder, skipped in ((stdlib, ("site-packages", "dist-packages")), ("/usr/lib", ("python",))):
         with contextlib.suppress(OSError):
-            rules += [(entry.path, "read") for entry in os.scandir(folder)
+            rules += [(entry.path, "read" if entry.is_dir() else "read-file") for entry in os.scandir(folder)
                       if not entry.name.startswith(skipped)]
     numpy_dir = os.path.dirname(np.__file__)
     runtime = os.path.dirname(os.path.abspath(__file__))
@@ -61,6 +62,7 @@ def _system_library_rules() -> list[tuple[str, str]]:
 
 
 SYSTEM_RULES = _system_library_rules()
+SECCOMP = kernel.prepare_seccomp()  # each child adds its own rules to its copy
 
 
 def where(error: BaseException, submission: str) -> str:
@@ -172,7 +174,7 @@ def confine(request: dict, server: int) -> list[str]:
     copy, scratch = request["submission"], request["scratch"]
     rules = [*SYSTEM_RULES, (copy, "read"), (scratch, "write")]
     limits = (request["memory_bytes"], request["cpu_seconds"], request["file_bytes"])
-    layers = kernel.confine(rules, server, limits)
+    layers = kernel.confine(rules, server, limits, SECCOMP)
     if request["audit_hook"]:
         readable = (os.path.dirname(os.__file__), SITE_DIR, os.path.dirname(casefile.__file__), copy)
         sandbox.install_audit_hook(scratch, readable)
@@ -250,6 +252,7 @@ def serve(control: socket.socket) -> None:
         reap()
         # the clean-up on SIGTERM must know every child: none is forked unrecorded
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+        gc.freeze()  # the child's collections skip the server's objects: fewer pages copied
         server, pid = os.getpid(), os.fork()
         if pid == 0:
             control.close()

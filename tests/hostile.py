@@ -325,10 +325,10 @@ sys.modules["__main__"].run_case = _forged
            description="writes garbage to the grader's socket before its real reply"),
     # --- looking for hidden cases ---------------------------------------------------------
     Attack("read_hidden_fixtures", "lstm", ("not allowed",),
-           code=_cheat("lstm", ("['@DATA@/hidden/lstm.npz']",
-                                "glob.glob('/work/**/hidden/*.npz', recursive=True)",
+           code=_cheat("lstm", ("['@DATA@/hidden/lstm.cases']",
+                                "glob.glob('/work/**/hidden/*.cases', recursive=True)",
                                 "[os.path.join(d, f) for d, _, fs in os.walk('/') for f in fs"
-                                " if f == 'lstm.npz']"),
+                                " if f == 'lstm.cases']"),
                        "import glob\nimport os\n"),
            description="reads the hidden fixtures by path, glob and os.walk('/')"),
     Attack("read_parent_process", "bidirectional", ("not allowed",),
@@ -350,7 +350,7 @@ import os
 def _from_environment():
     """Paths in environment variables that look like fixtures."""
     return [part for value in os.environ.values() for part in value.split(":")
-            if "hidden" in part or part.endswith(".npz")]
+            if "hidden" in part or part.endswith(".cases")]
 '''),
            description="looks for fixture paths in os.environ"),
     Attack("tensorflow_oracle", "lstm", ("not allowed",),
@@ -366,7 +366,7 @@ class _Switch:
     """A path-like object: the hook must check the path it names, or refuse it."""
 
     def __fspath__(self):
-        return "@DATA@/hidden/lstm.npz"
+        return "@DATA@/hidden/lstm.cases"
 '''),
            description="opens the hidden fixture through an os.PathLike object"),
     Attack("symlink_to_hidden", "embedding", ("not allowed",),
@@ -376,7 +376,7 @@ import os
 
 def _link():
     os.symlink("@DATA@/hidden", "hidden")
-    return "hidden/embedding.npz"
+    return "hidden/embedding.cases"
 '''),
            description="links the hidden folder into its own folder"),
     Attack("chdir_and_dir_fd", "bidirectional", ("not allowed",),
@@ -387,13 +387,13 @@ import os
 def _through_folder():
     """A descriptor of the standard library's folder, then a relative path out of it."""
     folder = os.open(os.path.dirname(os.__file__), os.O_RDONLY)
-    fd = os.open("../" * 12 + "@DATA@/hidden/bidirectional.npz"[1:], os.O_RDONLY, dir_fd=folder)
+    fd = os.open("../" * 12 + "@DATA@/hidden/bidirectional.cases"[1:], os.O_RDONLY, dir_fd=folder)
     return os.read(fd, 10**7)
 
 
 def _after_chdir():
     os.chdir("@DATA@/hidden")
-    return open("bidirectional.npz", "rb").read()
+    return open("bidirectional.cases", "rb").read()
 '''),
            description="a folder descriptor for relative paths out, and chdir"),
     # --- files ---------------------------------------------------------------------------------
@@ -623,7 +623,7 @@ _FORBIDDEN = {
     "kill init": lambda: os.kill(1, 0),
     "kill everything": lambda: os.kill(-1, 0),
     "SIGIO owner": lambda: __import__("fcntl").fcntl(3, __import__("fcntl").F_SETOWN, os.getppid()),
-    "read hidden": lambda: open("@DATA@/hidden/lstm.npz", "rb"),
+    "read hidden": lambda: open("@DATA@/hidden/lstm.cases", "rb"),
     "read /etc": lambda: open("/etc/hostname", "rb"),
     "list /": lambda: os.listdir("/"),
     "read /proc": lambda: open(f"/proc/{os.getppid()}/environ", "rb"),
@@ -673,13 +673,13 @@ def _after_disarming():
             action()
         except OSError:
             pass
-    return ["@DATA@/hidden/lstm.npz"]
+    return ["@DATA@/hidden/lstm.cases"]
 '''),
            description="disarms the audit hook by writing into its state through a strided NumPy view,"
                        " then kills the fork server, forks, execs and reads the hidden fixtures"),
     Attack("native_under_other_name", "embedding", ("differ", "PermissionError", "not allowed"),
            marker="29.875",
-           code=_cheat("cosine_similarity", ("[_run(['/bin/cat', '@DATA@/hidden/embedding.npz'])]",
+           code=_cheat("cosine_similarity", ("[_run(['/bin/cat', '@DATA@/hidden/embedding.cases'])]",
                                              "[_run(['/bin/sh', '-c', 'sleep 29.875 &'])]"),
                        NATIVE_UNDER_OTHER_NAME),
            description="loads _posixsubprocess as numpy._posixsubprocess (_imp.create_dynamic) to run"

@@ -160,7 +160,7 @@ def test_fixtures_with_a_seed_redraw_only_the_hidden_suite(tmp_path):
     run = subprocess.run([sys.executable, "-m", "autograder", "fixtures", "--seed", "123", "--dest",
                           str(tmp_path)], capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert run.returncode == 0, run.stderr
-    assert sorted(p.parent.name for p in tmp_path.rglob("*.npz")) == ["hidden"] * len(EXERCISES)
-    meta, cases = load_cases(tmp_path / "hidden" / "lstm.npz")
+    assert sorted(p.parent.name for p in tmp_path.rglob("*.cases")) == ["hidden"] * len(EXERCISES)
+    meta, cases = load_cases(tmp_path / "hidden" / "lstm.cases")
     assert meta["seed"] == 123
     assert [c.name for c in cases] == [c.name for c in references.load("hidden", "lstm")]

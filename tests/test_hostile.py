@@ -208,7 +208,7 @@ def check_contained(attack: hostile.Attack, folder: Path, workers: Workers, secr
     assert seconds < time_bound(FAST), f"{attack.name} took {seconds:.1f} s"
     assert snapshot(folder.parent) == before, "files outside the grader's copy changed"
     assert planted_site_files() == [], "the attack wrote outside its folders"
-    assert workers._server.poll() is None, "the fork server was stopped"
+    assert workers._server.process.poll() is None, "the fork server was stopped"
     assert kernel_layers(result.isolation)
     for exercise in EXERCISES:
         if exercise != attack.exercise or not attack.costs:

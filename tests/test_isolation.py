@@ -22,7 +22,7 @@ from hostile import FAST
 
 from autograder import intake, report
 from autograder.catalog import POINTS
-from autograder.grading import grade
+from autograder.grading import grade, longest_first, suites
 from autograder.intake import SubmissionError
 from autograder.runner import IsolationError, Workers
 from autograder.variants import make_submission
@@ -214,13 +214,14 @@ def test_cli_require_isolation_passes_here(tmp_path):
 
 def test_a_fork_server_that_dies_is_restarted(tmp_path, workers):
     student = make_submission(tmp_path / "student")
-    workers._server.kill()
-    workers._server.wait()
+    workers._server.process.kill()
+    workers._server.process.wait()
     result = grade(student, workers)
     lost = [r for r in result.results if not r.passed]
     assert lost and all("grader error" in r.message for r in lost)
-    assert {r.exercise for r in lost} == {"one_hot"}
-    assert result.score == 100 - POINTS["one_hot"]
+    served = {r.exercise for r in lost}  # the two exercises that run at once, or one of them
+    assert served and served <= set(longest_first(suites())[:2])
+    assert result.score == 100 - sum(POINTS[exercise] for exercise in served)
     assert grade(student, workers).score == 100
 
 
@@ -228,7 +229,7 @@ def test_the_fork_server_removes_the_folder_when_the_grader_closes_it():
     """The grader killed after its server ended, before its own clean-up: nothing stays."""
     workers = Workers(FAST)
     workers._control.close()  # what close() does first; the grader dies here
-    workers._server.wait(timeout=30)
+    workers._server.process.wait(timeout=30)
     assert not workers.root.exists()
     workers.close()
 

@@ -29,7 +29,7 @@ _stopped: set[str] = set()
 
 def cases(exercise: str) -> list:
     """The public cases of one exercise, as pytest parameters named after the case."""
-    _, loaded = load_cases(FIXTURES / f"{exercise}.npz")
+    _, loaded = load_cases(FIXTURES / f"{exercise}.cases")
     return [pytest.param(case, id=case.name.split("/", 1)[1]) for case in loaded]
 
 

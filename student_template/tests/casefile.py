@@ -2,8 +2,9 @@
 
 A case is one call of one student function: positional and keyword arguments, and either
 the outputs TensorFlow/Keras produced for it or the exception the contract demands.
-Cases are stored as ``.npz`` files read with ``allow_pickle=False``: every array under its
-own key, plus a JSON manifest (a string array under ``"manifest"``) that describes the calls.
+Cases are stored as ``.cases`` files: a magic line, then (zlib-compressed) a JSON manifest
+that describes the calls followed by their arrays, raw and numeric: nothing is unpickled,
+and a file loads in milliseconds.
 
 Argument values are arrays, ``None``, bools, ints, strings, tuples of those, or a
 :class:`Layer` (a recurrent layer passed as an argument, as ``bidirectional`` takes).
@@ -16,9 +17,10 @@ in one exercise never costs points in another.
 from __future__ import annotations
 
 import inspect
-import io
 import json
+import math
 import sys
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -157,32 +159,41 @@ def _manifest(cases: list[Case], meta: dict[str, Any]) -> tuple[dict, dict[str, 
     return {"format": FORMAT_VERSION, "meta": meta, "cases": entries}, packer.arrays
 
 
+MAGIC, SUFFIX = b"rnnlab cases\n", ".cases"  # a case file: MAGIC, then zlib-compressed cases
+
+
 def dump_cases(cases: list[Case], meta: dict[str, Any]) -> bytes:
-    """Serialize cases (and free-form ``meta``, such as library versions) to npz bytes."""
-    manifest, arrays = _manifest(cases, meta)
-    buffer = io.BytesIO()
-    np.savez_compressed(buffer, manifest=np.array(json.dumps(manifest)), **arrays)
-    return buffer.getvalue()
+    """A case file's bytes: the cases and free-form ``meta`` (library versions, seeds)."""
+    return MAGIC + zlib.compress(_pack_cases(cases, meta), 9)
 
 
 def load_cases(source: Path | bytes) -> tuple[dict[str, Any], list[Case]]:
-    """Read ``(meta, cases)`` from an ``.npz`` path or its bytes, never unpickling."""
-    data = io.BytesIO(source) if isinstance(source, bytes) else source
-    with np.load(data, allow_pickle=False) as npz:
-        arrays = {key: npz[key] for key in npz.files}
-    return _read_manifest(json.loads(str(arrays.pop("manifest"))), arrays)
+    """Read ``(meta, cases)`` from a case file or its bytes: JSON and raw numeric arrays,
+    nothing unpickled."""
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    if not data.startswith(MAGIC):
+        raise ValueError(f"not a {SUFFIX} case file (rebuild it: python -m autograder fixtures)")
+    return _unpack_cases(zlib.decompress(data[len(MAGIC):]))
 
 
 def dump_wire(cases: list[Case]) -> bytes:
-    """Cases as one message for a worker: like :func:`dump_cases`, without zip overhead."""
-    manifest, arrays = _manifest(cases, {})
-    return pack_report({"manifest": manifest, "keys": list(arrays)}, list(arrays.values()))
+    """Cases as one message for a worker: a case file's content, uncompressed."""
+    return _pack_cases(cases, {})
 
 
 def load_wire(payload: bytes) -> list[Case]:
     """Inverse of :func:`dump_wire`."""
-    report, arrays = unpack_report(payload, max_arrays=1 << 20)
-    return _read_manifest(report["manifest"], dict(zip(report["keys"], arrays)))[1]
+    return _unpack_cases(payload)[1]
+
+
+def _pack_cases(cases: list[Case], meta: dict[str, Any]) -> bytes:
+    manifest, arrays = _manifest(cases, meta)
+    return pack_report({"manifest": manifest, "keys": list(arrays)}, list(arrays.values()))
+
+
+def _unpack_cases(payload: bytes) -> tuple[dict[str, Any], list[Case]]:
+    report, arrays = unpack_report(payload, max_arrays=1 << 20, max_header_bytes=1 << 28)
+    return _read_manifest(report["manifest"], dict(zip(report["keys"], arrays)))
 
 
 def _read_manifest(manifest: dict, arrays: dict[str, np.ndarray]) -> tuple[dict, list[Case]]:
@@ -484,12 +495,13 @@ MAX_DIMENSIONS = 16
 
 
 def unpack_report(
-    payload: bytes, max_arrays: int = MAX_REPORT_ARRAYS
+    payload: bytes, max_arrays: int = MAX_REPORT_ARRAYS, max_header_bytes: int = MAX_HEADER_BYTES
 ) -> tuple[dict[str, Any], list[np.ndarray]]:
     """Inverse of :func:`pack_report`; only plain numeric dtypes, and bounded: at most
-    ``max_arrays`` arrays of at most ``MAX_DIMENSIONS`` dimensions (ValueError)."""
+    ``max_arrays`` arrays of at most ``MAX_DIMENSIONS`` dimensions, a header of at most
+    ``max_header_bytes`` (ValueError)."""
     size = int.from_bytes(payload[:8], "big")
-    if size > MAX_HEADER_BYTES:
+    if size > max_header_bytes:
         raise ValueError("report header too large")
     report = json.loads(payload[8 : 8 + size])
     described = report.pop("arrays")
@@ -502,7 +514,7 @@ def unpack_report(
             raise ValueError(f"refused array dtype {dtype}")
         if len(shape) > MAX_DIMENSIONS or any(type(n) is not int or n < 0 for n in shape):
             raise ValueError("refused array shape")
-        count = int(np.prod(shape, dtype=np.int64))
+        count = math.prod(shape)
         end = offset + count * dtype.itemsize
         if count < 0 or end > len(payload):
             raise ValueError("truncated array data")
