@@ -542,10 +542,21 @@ def _bidirectional(case: Case) -> Iterator[Candidate]:
     fw, bw = tuple(a["forward_weights"]), tuple(a["backward_weights"])
     merge = _MERGES[mode]
     layer = Replay("layer", case.replays.get("layer", []), fallback=None)
+    memo: dict[tuple[int, bool, bool], np.ndarray | TypeError] = {}
 
     def played(weights: tuple, seq: bool, backwards: bool) -> np.ndarray:
-        """The oracle's output of the layer for this call (TypeError when not recorded)."""
-        return _f64(layer(inputs, *weights, return_sequences=seq, go_backwards=backwards))
+        """The oracle's output of the layer for this call (TypeError when not recorded);
+        looked up once per call, since the candidates share them."""
+        key = (id(weights), seq, backwards)
+        if key not in memo:
+            try:
+                memo[key] = _f64(layer(inputs, *weights, return_sequences=seq, go_backwards=backwards))
+            except TypeError as error:
+                memo[key] = error
+        found = memo[key]
+        if isinstance(found, TypeError):
+            raise found
+        return found
 
     def pair(seq: bool) -> tuple[np.ndarray, np.ndarray]:
         backward = played(bw, seq, True)

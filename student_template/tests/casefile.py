@@ -24,6 +24,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -80,12 +81,17 @@ class Case:
 
 def _describe_value(value: Any) -> str:
     if isinstance(value, np.ndarray):
-        return f"<{value.dtype.name} array {tuple(value.shape)}>"
+        return f"<{_dtype_name(value.dtype)} array {tuple(value.shape)}>"
     if isinstance(value, tuple):
         return "(" + ", ".join(_describe_value(item) for item in value) + ")"
     if isinstance(value, Layer):
         return value.name
     return repr(value)
+
+
+@cache
+def _dtype_name(dtype: np.dtype) -> str:
+    return dtype.name  # NumPy computes it afresh every time
 
 
 # --- files -------------------------------------------------------------------------------
