@@ -62,6 +62,7 @@ catalogue: $(DEV)
 
 ## bench: grading speed (prints figures)
 bench: $(BASE)
+	$(BIN)/python -m compileall -q autograder  # as an installed package has them
 	$(BIN)/python -m autograder bench
 
 clean:

@@ -102,21 +102,25 @@ def grade(submission: Path, workers: Workers, live: bool = False,
     files = intake.package_files(submission) if files is None else files
     planned = suites(live)
 
-    def run(exercise: str) -> tuple[list[Outcome], str, bool]:
+    def run(exercise: str) -> tuple[list[CaseResult], str, bool]:
+        """The scored cases of one exercise, what its code printed, and whether the fork
+        server failed it."""
         chosen = [case for case in planned if case.exercise == exercise]
         seen = workers.generation
         try:
-            return (*workers.run(files, exercise, chosen), False)
+            outcomes, printed = workers.run(files, exercise, chosen)
+            failed = False
         except ServerError as error:
             workers.restart(seen)
-            return [Outcome("crashed", message=f"grader error: {error}")] * len(chosen), "", True
+            outcomes, printed = [Outcome("crashed", message=f"grader error: {error}")] * len(chosen), ""
+            failed = True
+        return [score(case, outcome) for case, outcome in zip(chosen, outcomes)], printed, failed
 
     running = {exercise: workers.pool.submit(run, exercise) for exercise in longest_first(planned)}
     results, output, incomplete = [], {}, False
     for exercise in EXERCISES:
-        outcomes, printed, failed = running[exercise].result()
-        chosen = [case for case in planned if case.exercise == exercise]
-        results += [score(case, outcome) for case, outcome in zip(chosen, outcomes)]
+        scored, printed, failed = running[exercise].result()
+        results += scored
         incomplete |= failed
         if printed:
             output[exercise] = printed
