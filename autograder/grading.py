@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import time
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -108,7 +109,7 @@ def grade(submission: Path, workers: Workers, live: bool = False,
         chosen = [case for case in planned if case.exercise == exercise]
         seen = workers.generation
         try:
-            outcomes, printed = workers.run(files, exercise, chosen)
+            outcomes, printed = workers.run(files, exercise, chosen, copy)
             failed = False
         except ServerError as error:
             workers.restart(seen)
@@ -116,14 +117,18 @@ def grade(submission: Path, workers: Workers, live: bool = False,
             failed = True
         return [score(case, outcome) for case, outcome in zip(chosen, outcomes)], printed, failed
 
-    running = {exercise: workers.pool.submit(run, exercise) for exercise in longest_first(planned)}
-    results, output, incomplete = [], {}, False
-    for exercise in EXERCISES:
-        scored, printed, failed = running[exercise].result()
-        results += scored
-        incomplete |= failed
-        if printed:
-            output[exercise] = printed
+    copy = workers.copy(files)  # one copy for every exercise's children, which only read it
+    try:
+        running = {exercise: workers.pool.submit(run, exercise) for exercise in longest_first(planned)}
+        results, output, incomplete = [], {}, False
+        for exercise in EXERCISES:
+            scored, printed, failed = running[exercise].result()
+            results += scored
+            incomplete |= failed
+            if printed:
+                output[exercise] = printed
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
     seconds = time.perf_counter() - started
     layers = list(workers.layers)
     return Grade(intake.printable(str(submission)), results, seconds, output, layers, incomplete,

@@ -215,11 +215,12 @@ class Workers:
             self._server.start()
             self.generation += 1
 
-    def _fork(self, exercise: str, run: Path, log: Path, stand_ins: bool, probe: str = "") -> _Child:
+    def _fork(self, exercise: str, copy: Path, run: Path, log: Path, stand_ins: bool,
+              probe: str = "") -> _Child:
         ours, theirs = socket.socketpair()
         request = {
             "exercise": exercise,
-            "submission": str(run),
+            "submission": str(copy),
             "scratch": str(run / "scratch"),
             "log": str(log),
             "dependencies": DEPENDENCIES.get(exercise, ()),
@@ -258,29 +259,42 @@ class Workers:
         """
         run = self.root / "probe"
         (run / "scratch").mkdir(parents=True, exist_ok=True)
-        child = self._fork("", run, self.root / "probe.log", False, probe=str(self.root / "server.log"))
+        child = self._fork("", run, run, self.root / "probe.log", False, probe=str(self.root / "server.log"))
         reply = child.receive(self.limits.import_seconds, self.limits.reply_bytes)
         self._kill(child)
         report = reply[0] if reply else {}
         return {"layers": report.get("layers", []), "ms": report.get("ms", 0.0),
                 "checks": report.get("checks", {})}
 
-    def run(self, files: dict[str, bytes], exercise: str, cases: list[Case]) -> tuple[list[Outcome], str]:
-        """Outcomes of ``cases`` (all of one exercise) and the first bytes the code printed.
+    def copy(self, files: dict[str, bytes]) -> Path:
+        """A copy of the submission that children read and never write; several runs of
+        one submission share it (the caller removes it)."""
+        copy = self._folder("copy")
+        intake.write_copy(files, copy)
+        return copy
 
-        ``files`` is the submission as :func:`autograder.intake.package_files` read it.
-        """
+    def _folder(self, kind: str) -> Path:
         with self._lock:
             self._runs += 1
-            number = self._runs
-        run = self.root / f"run-{number}"
+            folder = self.root / f"{kind}-{self._runs}"
         try:
-            run.mkdir()  # not parents: once closed, the root is gone and stays gone
+            folder.mkdir()  # not parents: once closed, the root is gone and stays gone
         except OSError as error:
             raise ServerError(f"the workers were closed ({error.strerror})") from None
-        intake.write_copy(files, run)
+        return folder
+
+    def run(self, files: dict[str, bytes], exercise: str, cases: list[Case],
+            copy: Path | None = None) -> tuple[list[Outcome], str]:
+        """Outcomes of ``cases`` (all of one exercise) and the first bytes the code printed.
+
+        ``files`` is the submission as :func:`autograder.intake.package_files` read it, and
+        ``copy`` its :meth:`copy` (made and removed here when None).
+        """
+        own = copy is None
+        copy = self.copy(files) if own else copy
+        run = self._folder("run")  # holds only the scratch folder of its children
         (run / "scratch").mkdir()
-        log = self.root / f"output-{number}.log"
+        log = run.with_name(f"output-{run.name}.log")
         sources = Sources.of(files)
         outcomes: list[Outcome] = []
         strikes: Counter[str] = Counter()
@@ -291,7 +305,7 @@ class Workers:
                     outcomes.append(stuck or _not_run(case, self.limits))
                     continue
                 if child is None:
-                    child, stuck, stand_ins = self._start(exercise, run, log, stand_ins, sources,
+                    child, stuck, stand_ins = self._start(exercise, copy, run, log, stand_ins, sources,
                                                           hidden=printed is not None)
                     if stuck is not None:
                         outcomes.append(stuck)
@@ -313,10 +327,13 @@ class Workers:
             if child is not None:
                 self._kill(child)
             shutil.rmtree(run, ignore_errors=True)
+            if own:
+                shutil.rmtree(copy, ignore_errors=True)
         return outcomes, _head(log) if printed is None else printed
 
     def _start(
-        self, exercise: str, run: Path, log: Path, stand_ins: bool, sources: Sources, hidden: bool
+        self, exercise: str, copy: Path, run: Path, log: Path, stand_ins: bool, sources: Sources,
+        hidden: bool,
     ) -> tuple[_Child | None, Outcome | None, bool]:
         """A child that imported ``rnnlab.<exercise>``, or what stops it; and ``stand_ins``.
 
@@ -327,7 +344,7 @@ class Workers:
         folder, so the import's report is treated as a hidden case's.
         """
         while True:
-            child = self._fork(exercise, run, log, stand_ins)
+            child = self._fork(exercise, copy, run, log, stand_ins)
             self._confined(child)
             started = time.perf_counter()
             reply = child.receive(self.limits.import_seconds, self.limits.reply_bytes)
