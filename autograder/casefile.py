@@ -6,7 +6,7 @@ Cases are stored as ``.cases`` files: a magic line, then (zlib-compressed) a JSO
 that describes the calls followed by their arrays, raw and numeric: nothing is unpickled,
 and a file loads in milliseconds.
 
-Argument values are arrays, ``None``, bools, ints, strings, tuples of those, or a
+Argument values are arrays, ``None``, bools, ints, strings, tuples and lists of those, or a
 :class:`Layer` (a recurrent layer passed as an argument, as ``bidirectional`` takes).
 A case may also hold *replays*: outputs that the oracle computed for calls the student's
 function is expected to make to a helper (``one_hot`` inside ``embedding_matmul``, the
@@ -17,6 +17,7 @@ in one exercise never costs points in another.
 from __future__ import annotations
 
 import inspect
+import itertools
 import json
 import math
 import sys
@@ -108,8 +109,8 @@ class _Packer:
             key = f"a{len(self.arrays)}"
             self.arrays[key] = value
             return {"array": key}
-        if isinstance(value, tuple):
-            return {"tuple": [self.pack(item) for item in value]}
+        if isinstance(value, (tuple, list)):
+            return {type(value).__name__: [self.pack(item) for item in value]}
         if isinstance(value, Layer):
             return {"layer": value.name}
         if value is None or isinstance(value, (bool, int, float, str)):
@@ -130,6 +131,8 @@ def _unpack(value: Any, arrays: Any) -> Any:
             return arrays[value["array"]]
         if "tuple" in value:
             return tuple(_unpack(item, arrays) for item in value["tuple"])
+        if "list" in value:
+            return [_unpack(item, arrays) for item in value["list"]]
         if "layer" in value:
             return Layer(value["layer"])
         raise ValueError(f"unknown value in case file: {sorted(value)}")
@@ -407,24 +410,147 @@ def _mismatch(label: str, expected: np.ndarray, got: np.ndarray, reveal: bool) -
     return message
 
 
+RESULT_NAMES = {"lstm_gates": ("i", "f", "g", "o"), "lstm_step": ("h_t", "c_t"),
+                "simple_rnn": ("output", "h_T"), "lstm": ("output", "h_T", "c_T"),
+                "bidirectional": ("forward", "backward")}
+RECURRENT = ("simple_rnn", "lstm", "bidirectional")  # their 3-D outputs are (batch, time, units)
+
+
+def result_names(case: Case) -> list[str]:
+    """What each result of the case is called: ``i, f, g, o`` for ``lstm_gates``..."""
+    count = len(case.returns)
+    if case.single:
+        return ["output"]
+    names = RESULT_NAMES.get(case.function, ())
+    return list(names[:count]) if len(names) >= count else [f"result {n}" for n in range(count)]
+
+
 def compare(case: Case, outputs: list[np.ndarray], reveal: bool = True) -> list[str]:
     """Messages for every way ``outputs`` miss the case's references (empty: correct).
 
-    ``reveal=False`` leaves out everything derived from the values (error sizes, their
-    places, got and expected), for hidden cases: only counts of differing values remain.
+    Each result is named (``f``, ``h_T``...), and a wrong one is located where the evidence
+    allows: the first step that differs, or the right values rearranged or transformed
+    (transposed, reversed, shifted, the sign lost...). ``reveal=False`` leaves out everything
+    derived from the values (error sizes, their places, got and expected), for hidden cases:
+    counts and words remain.
     """
     if len(outputs) != len(case.returns):
         return [f"expected {len(case.returns)} results, got {len(outputs)}"]
-    messages = []
-    for n, (expected, got) in enumerate(zip(case.returns, outputs)):
-        label = "output" if case.single else f"result {n}"
+    messages, wrong = [], []
+    names = result_names(case)
+    for label, expected, got in zip(names, case.returns, outputs):
         wanted = DTYPE_GRADED.get(case.function)
         if wanted is not None and got.dtype != wanted:
             messages.append(f"{label}: dtype expected {np.dtype(wanted)}, got {got.dtype}")
         message = _mismatch(label, expected, got, reveal)
         if message:
-            messages.append(message)
+            wrong.append(label)
+            found = _relation(expected, got) or (_steps(expected, got) if case.function in RECURRENT else "")
+            messages.append(f"{message}; {found}" if found else message)
+    messages[:0] = _across_results(case, outputs, names, wrong)
+    if wrong and len(wrong) < len(names):
+        right = [name for name in names if name not in wrong]
+        messages.insert(0, f"{', '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} wrong; "
+                           f"{', '.join(right)} {'matches' if len(right) == 1 else 'match'}")
     return messages
+
+
+def _across_results(case: Case, outputs: list[np.ndarray], names: list[str], wrong: list[str]) -> list[str]:
+    """What the wrong results are, read against the other expected results: two swapped, or
+    a sequence whose last step is another state."""
+    found = []
+    expected = dict(zip(names, case.returns))
+    got = dict(zip(names, outputs))
+    for a, b in itertools.combinations(wrong, 2):
+        if _close_all(expected[a], got[b]) and _close_all(expected[b], got[a]):
+            found.append(f"{a} and {b} are swapped")
+    sequence = got.get("output")
+    if "output" in wrong and sequence is not None and sequence.ndim == 3 and case.function in RECURRENT:
+        for name in names[1:]:
+            if _close_all(expected[name], sequence[:, -1]) and name != "h_T":
+                kind = "cell states" if name == "c_T" else name
+                found.append(f"the sequence of outputs ends with {name}: it holds the {kind}, not h")
+        steps, wanted = sequence.shape[1], case.returns[0].shape
+        if len(wanted) == 3 and steps != wanted[1] and sequence.shape[::2] == wanted[::2]:
+            found.append(f"the time axis has {steps} steps instead of {wanted[1]}: a loop that skips "
+                         "the first step or stops before the last")
+    return found
+
+
+def _close_all(expected: np.ndarray, got: np.ndarray) -> bool:
+    if expected.shape != got.shape:
+        return False
+    with np.errstate(all="ignore"):
+        a, b = expected.astype(np.float64), got.astype(np.float64)
+        return bool(np.all(np.abs(b - a) <= ATOL + RTOL * np.abs(a)))
+
+
+def _steps(expected: np.ndarray, got: np.ndarray) -> str:
+    """Where in time a (batch, time, units) result goes wrong, in words."""
+    if expected.ndim != 3 or got.shape != expected.shape or expected.shape[1] < 2:
+        return ""
+    with np.errstate(all="ignore"):
+        a, b = expected.astype(np.float64), got.astype(np.float64)
+        bad = ~(np.abs(b - a) <= ATOL + RTOL * np.abs(a))
+    per_step = bad.any(axis=(0, 2))
+    first, steps = int(np.argmax(per_step)), len(per_step)
+    if first == steps - 1:
+        return f"only the last step (step {steps - 1}) differs"
+    if first > 0:
+        return (f"steps 0-{first - 1} match and step {first} is the first that differs: the step "
+                f"is right, the recurrence (the state carried to the next step) is not")
+    if not per_step[1:].all():
+        return "step 0 differs already, and some later steps match"
+    return ""
+
+
+def _relation(expected: np.ndarray, got: np.ndarray) -> str:
+    """The right values rearranged or transformed, in words ("" when none is seen)."""
+    if got.size != expected.size or got.size == 0 or got.dtype.kind not in "biuf" or not expected.ndim:
+        return ""
+    if got.shape != expected.shape:
+        if _close_all(expected.reshape(-1), got.reshape(-1)):
+            extra = [n for n in got.shape if n != 1] == [n for n in expected.shape if n != 1]
+            return ("the right values with an extra axis of size 1" if extra and got.ndim > expected.ndim
+                    else "the right values, flattened or reshaped")
+        if got.ndim == expected.ndim:
+            for axes in itertools.permutations(range(expected.ndim)):
+                if axes != tuple(range(expected.ndim)) and _close_all(np.transpose(expected, axes), got):
+                    return f"the right values with the axes in another order (axes {axes} of the expected)"
+        for axis in range(got.ndim):
+            if got.ndim and expected.ndim == got.ndim and expected.shape[-1] % 2 == 0:
+                halves = np.concatenate(np.split(expected, 2, axis=-1), axis=axis)
+                if _close_all(halves, got):
+                    return f"the two halves of the last axis concatenated along axis {axis} instead"
+        return ""
+    transforms = [(f"the right values reversed along axis {axis}", lambda e, a=axis: np.flip(e, a))
+                  for axis in range(expected.ndim) if expected.shape[axis] > 1]
+    transforms += [
+        ("the right values with the sign flipped", lambda e: -e),
+        ("the absolute value of the right answer: the sign is lost", np.abs),
+        ("1 - x of the right answer", lambda e: 1 - e),
+        ("tanh of the right answer", np.tanh),
+    ]
+    if expected.ndim >= 2 and expected.shape[-1] == expected.shape[-2]:
+        transforms.append(("the right values transposed (the last two axes swapped)",
+                           lambda e: np.swapaxes(e, -1, -2)))
+    if expected.shape[-1] % 2 == 0 and expected.shape[-1] > 1:
+        transforms.append(("the right values with the two halves of the last axis swapped",
+                           lambda e: np.concatenate(np.split(e, 2, axis=-1)[::-1], axis=-1)))
+    with np.errstate(all="ignore"):
+        for words, transform in transforms:
+            if _close_all(np.asarray(transform(expected.astype(np.float64))), got):
+                return words
+        if expected.shape[-1] > 1:
+            a, b = expected.astype(np.float64), got.astype(np.float64)
+            for shift, direction in ((1, "right"), (-1, "left")):
+                moved = np.roll(a, shift, axis=-1)
+                inner = slice(1, None) if shift == 1 else slice(None, -1)
+                if _close_all(moved[..., inner], b[..., inner]):
+                    return f"the right values shifted by one place along the last axis (to the {direction})"
+        if not np.isfinite(got).all() and np.isfinite(expected).all():
+            return "NaN or inf where the right answer is finite (an overflow at large inputs?)"
+    return ""
 
 
 def input_arrays(value: Any) -> list[np.ndarray]:

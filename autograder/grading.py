@@ -12,6 +12,7 @@ from pathlib import Path
 from autograder import __version__, casefile, intake, references
 from autograder.casefile import Case
 from autograder.catalog import EXERCISES, POINTS
+from autograder.localise import exercise_hints
 from autograder.runner import Limits, Outcome, ServerError, Workers
 from autograder.scoring import CaseResult, score
 
@@ -27,6 +28,7 @@ class Grade:
     isolation: list[str] = field(default_factory=list)  # the layers its code ran under
     incomplete: bool = False  # a fork server failed: some cases scored 0 for the grader's reasons
     producer: dict[str, str] = field(default_factory=dict)  # see producer()
+    hints: dict[str, list[str]] = field(default_factory=dict)  # per exercise: where the mistake is
 
     @property
     def score(self) -> float:
@@ -132,7 +134,7 @@ def grade(submission: Path, workers: Workers, live: bool = False,
     seconds = time.perf_counter() - started
     layers = list(workers.layers)
     return Grade(intake.printable(str(submission)), results, seconds, output, layers, incomplete,
-                 producer(live, layers))
+                 producer(live, layers), exercise_hints(results, planned))
 
 
 def grade_one(submission: Path, live: bool = False, limits: Limits | None = None,

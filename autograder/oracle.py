@@ -81,14 +81,15 @@ def _float64(array: np.ndarray) -> tf.Tensor:
 
 
 def _one_hot(indices: np.ndarray, depth: int) -> list[np.ndarray]:
-    return _numpy(tf.one_hot(indices.astype(np.int64), depth, dtype=tf.float32))
+    """``indices`` may be any array-like (a list, a Python int), as tf.one_hot takes."""
+    return _numpy(tf.one_hot(np.asarray(indices).astype(np.int64), depth, dtype=tf.float32))
 
 
 def _embedding(ids: np.ndarray, table: np.ndarray) -> list[np.ndarray]:
     layer = keras.layers.Embedding(table.shape[0], table.shape[1], dtype=table.dtype.name)
-    layer.build(ids.shape)
+    layer.build(np.shape(ids))
     layer.set_weights([table])
-    return _numpy(layer(ids))
+    return _numpy(layer(np.asarray(ids)))  # Keras layers take tensors, not nested lists
 
 
 def _cosine_similarity(a: np.ndarray, b: np.ndarray) -> list[np.ndarray]:
@@ -207,9 +208,12 @@ def _replays(case: Case) -> dict[str, list[Call]]:
 
 
 def solve(case: Case) -> Case:
-    """The case with the oracle's outputs (and trusted helpers' replays) filled in."""
+    """The case with the oracle's outputs (and trusted helpers' replays) filled in. A case
+    that must raise gets the replays too: a function that calls its helper before raising
+    then gets the trusted helper, not the student's own (a broken layer must not cost
+    points in bidirectional)."""
     if case.raises:
-        return case
+        return replace(case, replays=_replays(case))
     returns = ORACLES[case.function](*case.args, **case.kwargs)
     single = len(returns) == 1 and case.function not in SEVERAL
     return replace(case, returns=returns, single=single, replays=_replays(case))

@@ -73,6 +73,7 @@ def table(grade: Grade, failures: int = 3) -> str:
         if not failed or not failures:  # failures=0: the full list follows (see feedback())
             continue
         lines += ["", f"{number(exercise)} {TITLES[exercise]}: {len(failed)} cases failed"]
+        lines += [f"  where: {hint}" for hint in grade.hints.get(exercise, [])]
         for result in failed[:failures]:
             lines.append(f"  - {result.name} ({'hidden' if result.hidden else 'public'}): "
                          f"{result.message}")
@@ -113,7 +114,11 @@ def points_line(grade: Grade) -> str:
 
 def feedback(grade: Grade) -> str:
     """Every case with its call and message: what a student reads after grading."""
-    lines = [table(grade, failures=0), "", "All cases:"]
+    lines = [table(grade, failures=0)]
+    for exercise, hints in grade.hints.items():
+        lines += ["", f"Where the mistakes of {number(exercise)} {TITLES[exercise]} are, from all its cases:"]
+        lines += [f"  - {hint}" for hint in hints]
+    lines += ["", "All cases:"]
     for result in grade.results:
         mark = "PASS" if result.passed else "FAIL"
         points = f"{result.points:g}/{result.max_points:g}" if result.hidden else "public"
@@ -151,7 +156,8 @@ def gradescope(grade: Grade, hidden_visibility: str = "visible",
             "tags": [result.exercise],
         })
     summary = "\n".join(
-        f"{number(e)} {TITLES[e]}: {p:g} / {t:g}" for e, p, t, _, _ in _exercise_rows(grade)
+        f"{number(e)} {TITLES[e]}: {p:g} / {t:g}" + "".join(f"\n  where: {h}" for h in grade.hints.get(e, []))
+        for e, p, t, _, _ in _exercise_rows(grade)
     )
     return {
         "score": grade.score,

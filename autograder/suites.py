@@ -67,11 +67,13 @@ def _one_hot(b: Builder, suite: str) -> None:
     # Ids have few possible values: the hidden suite's depths differ from the public ones,
     # so that no hidden call can equal a public one whatever the seeds.
     more = 0 if suite == "public" else 2
-    b.add("ids_1d_in_range", "one_hot", b.ids(5 + more, 6), 5 + more)
+    ids = b.ids(5 + more, 6)
+    b.add("ids_1d_in_range", "one_hot", ids if suite == "public" else ids.tolist(), 5 + more)  # array-like
     outside = b.ids(4 + more, 2, 3)
     outside[0, 2], outside[1, 0] = -1 - b.rng.integers(3), 4 + more + b.rng.integers(3)
     b.add("ids_2d_out_of_range", "one_hot", outside, 4 + more)
-    b.add("scalar_id", "one_hot", np.array(b.rng.integers(0, 3 + more)), 3 + more)
+    scalar = b.rng.integers(0, 3 + more)
+    b.add("scalar_id", "one_hot", np.array(scalar) if suite == "public" else int(scalar), 3 + more)
     b.add("float_ids_raise", "one_hot", b.rng.random(2) * 3, 3, raises="TypeError")
     if suite == "public":
         return
@@ -94,9 +96,8 @@ def _embedding(b: Builder, suite: str) -> None:
     b.add("cosine_with_zero_vectors", "cosine_similarity", zero_rows, b.normal(3, 4, 5))
     if suite == "public":
         return
-    b.add("lookup_course_example", "embedding_lookup", np.array([[2, 3, 0, 1, 4]]),
-          b.normal(5, 100, scale=0.05))
-    b.add("lookup_1d_float32", "embedding_lookup", b.ids(9, 8), b.normal(9, 6, dtype=np.float32))
+    b.add("lookup_course_example", "embedding_lookup", [[2, 3, 0, 1, 4]], b.normal(5, 100, scale=0.05))
+    b.add("lookup_1d_float32_square", "embedding_lookup", b.ids(6, 8), b.normal(6, 6, dtype=np.float32))
     b.add("lookup_3d", "embedding_lookup", b.ids(5, 2, 3, 4), b.normal(5, 3))
     b.add("lookup_id_equal_vocab_raises", "embedding_lookup", np.array([0, 5]), b.normal(5, 2),
           raises="IndexError")
@@ -107,7 +108,7 @@ def _embedding(b: Builder, suite: str) -> None:
     b.add("matmul_id_equal_vocab_raises", "embedding_matmul", np.array([[6]]), b.normal(6, 2),
           raises="IndexError")
     b.add("cosine_1d", "cosine_similarity", b.normal(7), b.normal(7))
-    b.add("cosine_2d", "cosine_similarity", b.normal(4, 6), b.normal(4, 6))
+    b.add("matmul_empty_ids", "embedding_matmul", np.zeros((2, 0), dtype=np.int64), b.normal(5, 3))
     both_zero = np.zeros((2, 3))
     both_zero[1] = b.normal(3)
     b.add("cosine_both_zero", "cosine_similarity", both_zero, np.zeros((2, 3)))
@@ -142,7 +143,7 @@ def _recurrent(b: Builder, suite: str, layer: str) -> None:
     if suite == "public":
         return
     B, T, D, U = HIDDEN_SHAPES[0]
-    b.add("no_bias_sequences", layer, b.normal(B, T, D), *b.weights(layer, D, U, bias=False),
+    b.add("no_bias_sequences_d_equals_u", layer, b.normal(B, T, U), *b.weights(layer, U, U, bias=False),
           return_sequences=True)
     b.add("batch_1_step_1", layer, b.normal(1, 1, 3), *b.weights(layer, 3, 2),
           return_sequences=True, return_state=True)
@@ -155,8 +156,8 @@ def _simple_rnn(b: Builder, suite: str) -> None:
     B, _, D, U = HIDDEN_SHAPES[0]
     b.add("step_bias", "simple_rnn_step", b.normal(B, D), b.normal(B, U), *b.weights("simple_rnn", D, U))
     if suite == "hidden":
-        b.add("step_no_bias", "simple_rnn_step", b.normal(B, D), b.normal(B, U),
-              *b.weights("simple_rnn", D, U, bias=False))
+        b.add("step_no_bias_d_equals_u", "simple_rnn_step", b.normal(B, U), b.normal(B, U),
+              *b.weights("simple_rnn", U, U, bias=False))
         b.add("step_batch_1", "simple_rnn_step", b.normal(1, 2), b.normal(1, 5),
               *b.weights("simple_rnn", 2, 5))
         b.add("step_saturating", "simple_rnn_step", b.normal(B, D, scale=3.0), b.normal(B, U),

@@ -19,6 +19,7 @@ for folder in (ROOT, ROOT / "tests"):
         sys.path.insert(0, str(folder))
 
 from catalogue import ALTERNATIVES, DIAGNOSED, MISTAKES, NAMED  # noqa: E402
+from catalogue_unseen import LOCATED, UNSEEN  # noqa: E402
 
 from autograder.catalog import EXERCISES, POINTS  # noqa: E402
 from autograder.grading import Grade, grade  # noqa: E402
@@ -68,6 +69,18 @@ def misnamed(mistake: Mistake, result: Grade) -> list[str]:
     return sorted({hint for hint in hints(mistake, result) if keyword not in hint})
 
 
+def exercise_feedback(exercise: str, result: Grade) -> str:
+    """Everything the feedback says about one exercise: its cases' messages and its hints."""
+    return "\n".join([*(r.message for r in result.results if r.exercise == exercise),
+                      *result.hints.get(exercise, [])])
+
+
+def located(mistake: Mistake, result: Grade) -> bool:
+    """Whether the feedback of an unseen mistake's exercise holds one of its words."""
+    text = exercise_feedback(mistake.exercise, result)
+    return any(word in text for word in LOCATED[mistake.name])
+
+
 def first_message(mistake: Mistake, result: Grade) -> str:
     """The first failure message of the mistake's exercise, as the report shows it."""
     failed = [r for r in result.results if r.exercise == mistake.exercise and not r.passed]
@@ -98,6 +111,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as workdir, Workers() as workers:
         mistakes = {m.name: grade_variant(m, Path(workdir), workers) for m in MISTAKES}
         alternatives = {m.name: grade_variant(m, Path(workdir), workers) for m in ALTERNATIVES}
+        unseen = {m.name: grade_variant(m, Path(workdir), workers) for m in UNSEEN}
     print(f"{'mistake':<40} {'score':>6}  {'lost in':<24} {'named':<6} first message")
     for mistake in MISTAKES:
         result = mistakes[mistake.name]
@@ -120,6 +134,18 @@ def main() -> int:
     print(f"mistakes named:         {shares['named']:.1%} of {len(MISTAKES)} (target >= 80%)")
     print(f"  by a diagnosis:       {shares['named_by_diagnosis']:.1%} of the {diagnosable} a diagnosis "
           f"can see ({shares['diagnosed_share_of_all']:.1%} of all mistakes)")
+    print()
+    print(f"{'unseen mistake':<40} {'score':>6}  {'lost in':<24} {'located':<8} first message")
+    for mistake in UNSEEN:
+        result = unseen[mistake.name]
+        print(f"{mistake.name:<40} {result.score:>6g}  {','.join(lost_exercises(result)):<24} "
+              f"{'yes' if located(mistake, result) else 'NO':<8} {_cut(first_message(mistake, result), 150)}")
+    own = sum(lost_exercises(g) == [m.exercise] for m, g in zip(UNSEEN, unseen.values()))
+    found = sum(located(m, unseen[m.name]) for m in UNSEEN)
+    print()
+    print(f"unseen mistakes caught in their own exercise only: {own} of {len(UNSEEN)}")
+    print(f"unseen mistakes located (the mistake or its exact wrong part named): {found} of "
+          f"{len(UNSEEN)}, {found / len(UNSEEN):.1%} (target >= 90%)")
     print(f"graded in {time.perf_counter() - started:.1f} s")
     return 0
 

@@ -11,7 +11,8 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 from catalogue import ALTERNATIVES, DIAGNOSED, MISTAKES, NAMED
-from catalogue_report import figures, hints, lost_exercises, named
+from catalogue_report import figures, hints, located, lost_exercises, named
+from catalogue_unseen import LOCATED, UNSEEN
 
 from autograder.casefile import Case
 from autograder.catalog import EXERCISES
@@ -48,7 +49,7 @@ def graded(tmp_path_factory, workers) -> Callable[[Mistake], Grade]:
 # --- the catalogue itself ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("entry", _params(MISTAKES + ALTERNATIVES))
+@pytest.mark.parametrize("entry", _params(MISTAKES + ALTERNATIVES + UNSEEN))
 def test_patch_applies_exactly_once(entry):
     """Every patch's snippet occurs exactly once in its solution module, and changes it."""
     source = (SOLUTIONS / f"{entry.exercise}.py").read_text()
@@ -71,6 +72,8 @@ def test_catalogue_is_large_and_covers_every_exercise():
     assert len(names) == len(set(names))
     assert {m.exercise for m in MISTAKES} == set(EXERCISES)
     assert set(NAMED) == {m.name for m in MISTAKES} and set(NAMED) >= DIAGNOSED
+    assert len(UNSEEN) >= 40 and set(LOCATED) == {m.name for m in UNSEEN}
+    assert not {m.name for m in UNSEEN} & set(names)
 
 
 # --- grading the catalogue ---------------------------------------------------------------------
@@ -148,3 +151,20 @@ def test_diagnosis_shows_no_values():
     numbers = {f"{float(v):.3g}" for array in (*case.args, *case.returns) for v in np.ravel(array)}
     assert not any(number in message for number in numbers if len(number) > 3)
 
+
+
+# --- mistakes the feedback was not tuned on (tests/catalogue_unseen.py) -------------------------
+
+UNCAUGHT = {"matmul_in_float32"}  # float32 products of a float64 table stay within the tolerance
+
+
+@pytest.mark.parametrize("mistake", _params(UNSEEN))
+def test_unseen_mistake_costs_points_in_its_own_exercise_only(mistake, graded):
+    result = graded(mistake)
+    assert lost_exercises(result) == ([] if mistake.name in UNCAUGHT else [mistake.exercise])
+
+
+def test_unseen_mistakes_are_located(graded):
+    """At least 90% of the unseen mistakes have their mistake or wrong part named."""
+    missed = [m.name for m in UNSEEN if not located(m, graded(m))]
+    assert len(missed) <= len(UNSEEN) // 10, missed

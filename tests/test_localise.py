@@ -1,0 +1,115 @@
+"""Localisation from evidence: named results, the step that goes wrong, rearranged values
+(:func:`autograder.casefile.compare`), and the features that separate failing cases
+(:mod:`autograder.localise`). Hidden cases get the words, never values."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograder.casefile import Case, compare
+from autograder.localise import exercise_hints, features, separating
+from autograder.scoring import CaseResult
+
+RNG = np.random.default_rng(5)
+
+
+def _case(function: str, returns: list[np.ndarray], *args, **kwargs) -> Case:
+    exercise = {"lstm_gates": "lstm", "lstm_step": "lstm", "lstm": "lstm", "one_hot": "one_hot"}.get(
+        function, "simple_rnn")
+    return Case("c", exercise, function, args, kwargs, returns=returns, single=len(returns) == 1)
+
+
+def test_results_are_named_and_the_wrong_gate_is_told_apart():
+    gates = [RNG.random((2, 3)) for _ in range(4)]
+    got = [g.copy() for g in gates]
+    got[1] = got[1] + 0.5
+    messages = compare(_case("lstm_gates", gates), got, reveal=False)
+    assert messages[0] == "f is wrong; i, g, o match"
+    assert messages[1].startswith("f: 6 of 6 values differ")
+    assert not any("result" in m for m in messages)
+
+
+def test_swapped_results_are_named():
+    h, c = RNG.random((2, 3)), RNG.random((2, 3))
+    messages = compare(_case("lstm_step", [h, c]), [c, h], reveal=False)
+    assert "h_t and c_t are swapped" in messages
+
+
+def test_the_first_step_that_differs_is_located():
+    expected = RNG.random((2, 5, 3))
+    got = expected.copy()
+    got[:, 2:] += 1.0
+    [message] = compare(_case("simple_rnn", [expected], return_sequences=True), [got], reveal=False)
+    assert "steps 0-1 match and step 2 is the first that differs" in message
+    got = expected.copy()
+    got[:, -1] += 1.0
+    [message] = compare(_case("simple_rnn", [expected], return_sequences=True), [got], reveal=False)
+    assert "only the last step (step 4) differs" in message
+
+
+@pytest.mark.parametrize(("transform", "words"), [
+    (lambda e: e[:, ::-1], "reversed along axis 1"),
+    (lambda e: -e, "sign flipped"),
+    (np.abs, "sign is lost"),
+    (lambda e: np.transpose(e, (1, 0, 2)), "axes in another order"),
+    (lambda e: e.reshape(-1, e.shape[-1]), "flattened or reshaped"),
+    (lambda e: e[..., np.newaxis], "extra axis of size 1"),
+    (lambda e: np.concatenate(np.split(e, 2, axis=-1)[::-1], axis=-1), "two halves of the last axis swapped"),
+])
+def test_rearranged_values_are_recognised(transform, words):
+    expected = RNG.normal(size=(3, 4, 6))
+    [message] = compare(_case("embedding_lookup", [expected]), [transform(expected)], reveal=False)
+    assert words in message, message
+
+
+def test_hidden_messages_hold_no_values():
+    expected = RNG.normal(size=(2, 3, 4))
+    got = expected[:, ::-1].copy()
+    [hidden] = compare(_case("simple_rnn", [expected]), [got], reveal=False)
+    [public] = compare(_case("simple_rnn", [expected]), [got], reveal=True)
+    assert "expected" in public and "expected" not in hidden.replace("of the expected", "")
+    assert re.findall(r"\d\.\d", hidden) == [], hidden  # no number with a fraction: no value
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 4), st.integers(2, 6), st.integers(1, 4), st.integers(0, 10**6))
+def test_a_right_answer_is_never_given_a_hint(batch, steps, units, seed):
+    expected = np.random.default_rng(seed).normal(size=(batch, steps, units))
+    assert compare(_case("simple_rnn", [expected]), [expected.copy()]) == []
+
+
+def _result(case: Case, passed: bool) -> CaseResult:
+    return CaseResult(case.name, case.exercise, case.function, True, "", float(passed), 1.0,
+                      "" if passed else "output: 1 of 1 values differ")
+
+
+def test_the_option_that_separates_failing_cases_is_named():
+    x, w, r = RNG.random((2, 3, 2)), RNG.random((2, 4)), RNG.random((4, 4))
+    cases = [Case(f"c{n}", "simple_rnn", "simple_rnn", (x, w, r), dict(go_backwards=n % 2 == 1), hidden=True)
+             for n in range(4)]
+    failed = [n % 2 == 1 for n in range(4)]
+    assert separating(cases, failed) == ["fails only with go_backwards=True"]
+    hints = exercise_hints([_result(c, not bad) for c, bad in zip(cases, failed)], cases)
+    assert hints == {"simple_rnn": ["simple_rnn: fails only with go_backwards=True"]}
+
+
+def test_a_right_helper_points_at_its_caller():
+    step = Case("s", "lstm", "lstm_step", (), hidden=True)
+    whole = Case("w", "lstm", "lstm", (), hidden=True)
+    hints = exercise_hints([_result(step, True), _result(whole, False)], [step, whole])
+    assert any(h.startswith("lstm_step is right on every case and lstm is not: the mistake is in the loop")
+               for h in hints["lstm"])
+
+
+def test_features_of_array_likes_and_shapes():
+    assert "a Python list as input" in features(Case("c", "one_hot", "one_hot", ([1, 2], 3)))
+    scalar = features(Case("c", "one_hot", "one_hot", (2, 3)))
+    assert "a scalar input (a 0-d array or a Python number)" in scalar
+    square = features(Case("c", "simple_rnn", "simple_rnn_step",
+                           (RNG.random((1, 3)), RNG.random((1, 3)), RNG.random((3, 3)), RNG.random((3, 3)))))
+    assert {"D == U (as many inputs as units)", "B = 1", "no bias (bias=None)"} <= square
