@@ -299,7 +299,8 @@ class Replay:
                 copies = [r.copy() for r in returns]
                 return copies[0] if len(copies) == 1 else tuple(copies)
         if self._fallback is None:
-            raise TypeError(f"{self.__name__} was called with unexpected arguments")
+            raise TypeError(f"{self.__name__} was called with arguments no correct solution passes "
+                            "(the trusted helper knows only those)")
         return self._fallback(*args, **kwargs)
 
 
@@ -351,13 +352,13 @@ def call_arguments(
 ) -> tuple[tuple, dict[str, Any]]:
     """Positional and keyword arguments for the case's call.
 
-    ``layers(name)`` returns the student's own layer function; when the case holds
-    replays for ``"layer"``, the argument is a :class:`Replay` that falls back to it.
+    ``layers(name)`` returns the student's own layer function, used only where the case
+    holds no replays for ``"layer"``; with replays the argument is a :class:`Replay` with no
+    fallback, so that a broken layer never costs points in the function that wraps it.
     """
     replay = None
     if "layer" in case.replays:
-        name = next(v.name for v in (*case.args, *case.kwargs.values()) if isinstance(v, Layer))
-        replay = Replay("layer", case.replays["layer"], _lazy(layers, name))
+        replay = Replay("layer", case.replays["layer"], None)
     args = tuple(resolve(value, layers, replay) for value in case.args)
     kwargs = {key: resolve(value, layers, replay) for key, value in case.kwargs.items()}
     return args, kwargs

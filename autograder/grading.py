@@ -9,10 +9,9 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
-from autograder import __version__, casefile, intake, references
+from autograder import __version__, casefile, intake, localise, references
 from autograder.casefile import Case
 from autograder.catalog import EXERCISES, POINTS
-from autograder.localise import exercise_hints
 from autograder.runner import Limits, Outcome, ServerError, Workers
 from autograder.scoring import CaseResult, score
 
@@ -133,8 +132,9 @@ def grade(submission: Path, workers: Workers, live: bool = False,
         shutil.rmtree(copy, ignore_errors=True)
     seconds = time.perf_counter() - started
     layers = list(workers.layers)
+    ordered = [case for exercise in EXERCISES for case in planned if case.exercise == exercise]
     return Grade(intake.printable(str(submission)), results, seconds, output, layers, incomplete,
-                 producer(live, layers), exercise_hints(results, planned))
+                 producer(live, layers), localise.hints(list(zip(ordered, [r.passed for r in results]))))
 
 
 def grade_one(submission: Path, live: bool = False, limits: Limits | None = None,

@@ -1,8 +1,9 @@
-"""Where a mistake is, from the evidence of a whole exercise (trusted process only).
+"""Where a mistake is, from the evidence of a whole exercise (NumPy only; the student
+template gets a generated copy, so its public checks print the same hints).
 
-Each case message says what is wrong with one call (:func:`autograder.casefile.compare`
-names the wrong result and, where it can, the step or the rearrangement). This module
-looks across an exercise's cases, hidden ones included, and says in words, never values:
+Each case message says what is wrong with one call (:func:`casefile.compare` names the
+wrong result and, where it can, the step or the rearrangement). This module looks across
+an exercise's calls, hidden ones included, and says in words, never values:
 
 - which feature of the calls separates the failing cases from the passing ones
   ("fails only with go_backwards=True", "... only with D == U", "... a Python list");
@@ -12,13 +13,12 @@ looks across an exercise's cases, hidden ones included, and says in words, never
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from autograder.casefile import Case, Layer
-from autograder.catalog import EXERCISES
-from autograder.scoring import CaseResult
+if TYPE_CHECKING:
+    from casefile import Case
 
 # (helper, caller, where the mistake is when the helper is right and the caller is not)
 CALLERS = (
@@ -44,7 +44,7 @@ def features(case: Case) -> set[str]:
     if case.kwargs.get("initial_state") is not None:
         found.add("initial_state given")
     if case.function == "bidirectional":
-        layer = next((a for a in case.args if isinstance(a, Layer)), None)
+        layer = next((a for a in case.args if type(a).__name__ == "Layer"), None)
         mode = case.args[4] if len(case.args) > 4 else case.kwargs.get("merge_mode", "concat")
         found.add(f"merge_mode={mode!r}")
         if layer is not None:
@@ -131,29 +131,29 @@ def separating(cases: list[Case], failed: list[bool]) -> list[str]:
     return hints
 
 
-def exercise_hints(results: list[CaseResult], cases: Iterable[Case]) -> dict[str, list[str]]:
-    """Per exercise, the hints that the evidence of its cases supports."""
-    by_name = {(case.exercise, case.name, case.hidden): case for case in cases}
-    hints: dict[str, list[str]] = {}
-    for exercise in EXERCISES:
-        mine = [r for r in results if r.exercise == exercise]
-        found = []
-        for function in dict.fromkeys(r.function for r in mine):
-            calls = [(by_name.get((exercise, r.name, r.hidden)), not r.passed) for r in mine
-                     if r.function == function]
-            calls = [(case, bad) for case, bad in calls if case is not None and not case.raises]
-            if any(bad for _, bad in calls) and not all(bad for _, bad in calls):
-                found += [f"{function}: {hint}" for hint in separating(*map(list, zip(*calls)))]
-        found += _caller_hints(mine)
-        if found:
-            hints[exercise] = found
-    return hints
+def hints(calls: list[tuple[Case, bool]]) -> dict[str, list[str]]:
+    """Per exercise (in the order the calls come), the hints that the evidence of its
+    calls supports; ``calls``: each case with whether it passed."""
+    found: dict[str, list[str]] = {}
+    for exercise in dict.fromkeys(case.exercise for case, _ in calls):
+        mine = [(case, passed) for case, passed in calls if case.exercise == exercise]
+        said = []
+        for function in dict.fromkeys(case.function for case, _ in mine):
+            graded = [(case, not passed) for case, passed in mine
+                      if case.function == function and not case.raises]
+            if any(bad for _, bad in graded) and not all(bad for _, bad in graded):
+                cases, failed = (list(column) for column in zip(*graded))
+                said += [f"{function}: {hint}" for hint in separating(cases, failed)]
+        said += _caller_hints([(case.function, passed) for case, passed in mine])
+        if said:
+            found[exercise] = said
+    return found
 
 
-def _caller_hints(results: list[CaseResult]) -> list[str]:
+def _caller_hints(outcomes: list[tuple[str, bool]]) -> list[str]:
     passed: dict[str, bool] = {}
-    for r in results:
-        passed[r.function] = passed.get(r.function, True) and r.passed
+    for function, ok in outcomes:
+        passed[function] = passed.get(function, True) and ok
     hints = []
     for helper, caller, where in CALLERS:
         if helper in passed and caller in passed and not passed[caller]:

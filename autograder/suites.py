@@ -98,7 +98,7 @@ def _embedding(b: Builder, suite: str) -> None:
         return
     b.add("lookup_course_example", "embedding_lookup", [[2, 3, 0, 1, 4]], b.normal(5, 100, scale=0.05))
     b.add("lookup_1d_float32_square", "embedding_lookup", b.ids(6, 8), b.normal(6, 6, dtype=np.float32))
-    b.add("lookup_3d", "embedding_lookup", b.ids(5, 2, 3, 4), b.normal(5, 3))
+    b.add("lookup_3d_uint16", "embedding_lookup", b.ids(5, 2, 3, 4, dtype=np.uint16), b.normal(5, 3))
     b.add("lookup_id_equal_vocab_raises", "embedding_lookup", np.array([0, 5]), b.normal(5, 2),
           raises="IndexError")
     b.add("matmul_3d", "embedding_matmul", b.ids(8, 2, 2, 3), b.normal(8, 5))

@@ -12,7 +12,7 @@ import re
 import shutil
 from pathlib import Path
 
-from autograder import casefile
+from autograder import casefile, localise
 from autograder.catalog import EXERCISES, TITLES, folder, number, stub_message
 from autograder.references import DATA, fixture_path
 
@@ -75,6 +75,7 @@ def render(fixtures: Path = DATA, pins: dict[str, str] | None = None) -> dict[st
         ".gitignore": GITIGNORE.encode(),
         "rnnlab/__init__.py": (SOLUTIONS / "__init__.py").read_bytes(),
         "tests/casefile.py": Path(casefile.__file__).read_bytes(),
+        "tests/localise.py": Path(localise.__file__).read_bytes(),
     }
     markers = "\n".join(f"    {name}: exercise {number(name)}, {TITLES[name]}" for name in EXERCISES)
     files["pytest.ini"] = PYTEST_INI.format(markers=markers).encode()

@@ -85,6 +85,22 @@ def test_public_checks_explain_a_wrong_answer(tmp_path):
     assert "tolerance: |got - expected| <= 1e-05 + 1e-05 * |expected|" in run.stdout
 
 
+def test_public_checks_end_with_where_the_mistake_is(tmp_path):
+    """The grader's hints, from the same generated code: the option and the function."""
+    folder = tmp_path / "template"
+    shutil.copytree(template.TEMPLATE, folder)
+    for path in template.SOLUTIONS.glob("*.py"):
+        shutil.copy(path, folder / "rnnlab" / path.name)
+    module = folder / "rnnlab" / "lstm.py"
+    module.write_text(module.read_text().replace(
+        "order = range(steps - 1, -1, -1) if go_backwards else range(steps)", "order = range(steps)"))
+    run = _run_public_checks(folder)
+    assert run.returncode == 1
+    summary = run.stdout.split("where the mistakes are, from all the checks of an exercise", 1)[1]
+    assert "rnnlab/lstm.py:\n  - lstm: fails only with go_backwards=True" in summary
+    assert "lstm_step is right on every case and lstm is not: the mistake is in the loop" in summary
+
+
 def test_fixture_files_hold_every_case_and_the_versions():
     """Each suite has every exercise, the hidden one worth 100 points, versions recorded."""
     from autograder.casefile import load_cases

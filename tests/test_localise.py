@@ -12,8 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograder.casefile import Case, compare
-from autograder.localise import exercise_hints, features, separating
-from autograder.scoring import CaseResult
+from autograder.localise import features, hints, separating
 
 RNG = np.random.default_rng(5)
 
@@ -83,27 +82,22 @@ def test_a_right_answer_is_never_given_a_hint(batch, steps, units, seed):
     assert compare(_case("simple_rnn", [expected]), [expected.copy()]) == []
 
 
-def _result(case: Case, passed: bool) -> CaseResult:
-    return CaseResult(case.name, case.exercise, case.function, True, "", float(passed), 1.0,
-                      "" if passed else "output: 1 of 1 values differ")
-
-
 def test_the_option_that_separates_failing_cases_is_named():
     x, w, r = RNG.random((2, 3, 2)), RNG.random((2, 4)), RNG.random((4, 4))
-    cases = [Case(f"c{n}", "simple_rnn", "simple_rnn", (x, w, r), dict(go_backwards=n % 2 == 1), hidden=True)
+    cases = [Case(f"c{n}", "simple_rnn", "simple_rnn", (x, w, r), dict(go_backwards=n % 2 == 1))
              for n in range(4)]
     failed = [n % 2 == 1 for n in range(4)]
     assert separating(cases, failed) == ["fails only with go_backwards=True"]
-    hints = exercise_hints([_result(c, not bad) for c, bad in zip(cases, failed)], cases)
-    assert hints == {"simple_rnn": ["simple_rnn: fails only with go_backwards=True"]}
+    found = hints([(case, not bad) for case, bad in zip(cases, failed)])
+    assert found == {"simple_rnn": ["simple_rnn: fails only with go_backwards=True"]}
 
 
 def test_a_right_helper_points_at_its_caller():
-    step = Case("s", "lstm", "lstm_step", (), hidden=True)
-    whole = Case("w", "lstm", "lstm", (), hidden=True)
-    hints = exercise_hints([_result(step, True), _result(whole, False)], [step, whole])
+    step = Case("s", "lstm", "lstm_step", ())
+    whole = Case("w", "lstm", "lstm", ())
+    found = hints([(step, True), (whole, False)])
     assert any(h.startswith("lstm_step is right on every case and lstm is not: the mistake is in the loop")
-               for h in hints["lstm"])
+               for h in found["lstm"])
 
 
 def test_features_of_array_likes_and_shapes():

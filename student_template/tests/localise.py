@@ -1,0 +1,165 @@
+"""Where a mistake is, from the evidence of a whole exercise (NumPy only; the student
+template gets a generated copy, so its public checks print the same hints).
+
+Each case message says what is wrong with one call (:func:`casefile.compare` names the
+wrong result and, where it can, the step or the rearrangement). This module looks across
+an exercise's calls, hidden ones included, and says in words, never values:
+
+- which feature of the calls separates the failing cases from the passing ones
+  ("fails only with go_backwards=True", "... only with D == U", "... a Python list");
+- what the other functions' results imply: ``lstm_step`` right on every case and ``lstm``
+  wrong means the loop; ``lstm_gates`` right and ``lstm_step`` wrong means the cell update.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from casefile import Case
+
+# (helper, caller, where the mistake is when the helper is right and the caller is not)
+CALLERS = (
+    ("simple_rnn_step", "simple_rnn", "the loop over the steps (their order, the state carried from "
+                                      "one step to the next, what is returned)"),
+    ("lstm_step", "lstm", "the loop over the steps (their order, the states h and c carried from "
+                          "one step to the next, what is returned)"),
+    ("lstm_gates", "lstm_step", "the cell update (c_t = f * c_prev + i * g, h_t = o * tanh(c_t)) "
+                                "or the order of the returned (h_t, c_t)"),
+    ("sigmoid", "lstm_gates", "z = x_t W + h_prev U + b, its split (along the last axis) into the "
+                              "blocks i, f, g, o, or which activation each block gets"),
+)
+RECURRENT_SIGNATURE = ("inputs", "kernel", "recurrent_kernel", "bias")
+STEP_SIGNATURE = ("x_t", "h_prev", "kernel", "recurrent_kernel", "bias")
+
+
+def features(case: Case) -> set[str]:
+    """The features of one call that a mistake may depend on, in words."""
+    found = set()
+    for option in ("return_sequences", "return_state", "go_backwards"):
+        if case.kwargs.get(option):
+            found.add(f"{option}=True")
+    if case.kwargs.get("initial_state") is not None:
+        found.add("initial_state given")
+    if case.function == "bidirectional":
+        layer = next((a for a in case.args if type(a).__name__ == "Layer"), None)
+        mode = case.args[4] if len(case.args) > 4 else case.kwargs.get("merge_mode", "concat")
+        found.add(f"merge_mode={mode!r}")
+        if layer is not None:
+            found.add(f"layer={layer.name}")
+    first = case.args[0] if case.args else None
+    number = isinstance(first, (int, float)) and not isinstance(first, bool)
+    if isinstance(first, (list, tuple)) or number:
+        found.add("an input that is not a NumPy array (a Python list or number)")
+        found.add("a Python list as input" if not number else "a Python number as input")
+    if number or (isinstance(first, np.ndarray) and first.ndim == 0):
+        found.add("a scalar input (a 0-d array or a Python number)")
+    arrays = [a for a in case.args if isinstance(a, np.ndarray)]
+    if isinstance(first, np.ndarray):
+        if first.size == 0:
+            found.add("empty inputs")
+        if first.dtype.kind == "u":
+            found.add("unsigned integer ids")
+    if any(a.dtype == np.float32 for a in arrays):
+        found.add("float32 arrays")
+    found |= _shape_features(case)
+    return found
+
+
+def _shape_features(case: Case) -> set[str]:
+    found = set()
+    if case.function in ("simple_rnn", "lstm", "simple_rnn_step", "lstm_step", "lstm_gates"):
+        names = RECURRENT_SIGNATURE if case.function in ("simple_rnn", "lstm") else STEP_SIGNATURE
+        if case.function == "lstm_step":
+            names = ("x_t", "h_prev", "c_prev", "kernel", "recurrent_kernel", "bias")
+        bound = dict(zip(names, case.args))
+        bound.update({k: v for k, v in case.kwargs.items() if k in names})
+        if bound.get("bias") is None:
+            found.add("no bias (bias=None)")
+        kernel, inputs = bound.get("kernel"), bound.get("inputs", bound.get("x_t"))
+        recurrent = bound.get("recurrent_kernel")
+        square = isinstance(kernel, np.ndarray) and isinstance(recurrent, np.ndarray)
+        if square and kernel.shape[0] == recurrent.shape[0]:
+            found.add("D == U (as many inputs as units)")
+        if isinstance(inputs, np.ndarray) and inputs.ndim >= 2:
+            if inputs.shape[0] == 1:
+                found.add("B = 1")
+            if inputs.ndim == 3 and inputs.shape[1] == 1:
+                found.add("T = 1")
+    if case.function in ("embedding_lookup", "embedding_matmul") and len(case.args) > 1:
+        table = case.args[1]
+        if isinstance(table, np.ndarray) and table.ndim == 2 and table.shape[0] == table.shape[1]:
+            found.add("a square table (V == E)")
+    return found
+
+
+PARAMETERS = {
+    "one_hot": ("indices", "depth"), "embedding_lookup": ("ids", "embeddings"),
+    "embedding_matmul": ("ids", "embeddings"), "cosine_similarity": ("a", "b"),
+}
+
+
+def _unlike_the_first(cases: list[Case]) -> list[set[str]]:
+    """For each call, the arguments that differ (in shape or value) from the first call's:
+    a mistake that keeps something from a previous call fails exactly there."""
+    def signature(value: object) -> object:
+        return ("array", np.shape(value)) if isinstance(value, (np.ndarray, list)) else value
+
+    names = PARAMETERS.get(cases[0].function, ())
+    first = [signature(value) for value in cases[0].args]
+    found = []
+    for case in cases:
+        found.append({f"another {name} than the first call's (is something kept from a previous call?)"
+                      for name, value, before in zip(names, case.args, first) if signature(value) != before})
+    return found
+
+
+def separating(cases: list[Case], failed: list[bool]) -> list[str]:
+    """Features that every failing case has and no passing case has (or the reverse)."""
+    have = [features(case) | unlike for case, unlike in zip(cases, _unlike_the_first(cases))]
+    every = set().union(*have)
+    hints = []
+    for feature in sorted(every):
+        with_it = [has for has, bad in zip(have, failed) if feature in has]
+        failing_with = sum(bad for has, bad in zip(have, failed) if feature in has)
+        if failing_with == sum(failed) and failing_with == len(with_it):
+            hints.append(f"fails only with {feature}")
+        elif failing_with == 0 and len(with_it) == len(failed) - sum(failed) and len(with_it) > 0:
+            hints.append(f"fails only without {feature}")
+    return hints
+
+
+def hints(calls: list[tuple[Case, bool]]) -> dict[str, list[str]]:
+    """Per exercise (in the order the calls come), the hints that the evidence of its
+    calls supports; ``calls``: each case with whether it passed."""
+    found: dict[str, list[str]] = {}
+    for exercise in dict.fromkeys(case.exercise for case, _ in calls):
+        mine = [(case, passed) for case, passed in calls if case.exercise == exercise]
+        said = []
+        for function in dict.fromkeys(case.function for case, _ in mine):
+            graded = [(case, not passed) for case, passed in mine
+                      if case.function == function and not case.raises]
+            if any(bad for _, bad in graded) and not all(bad for _, bad in graded):
+                cases, failed = (list(column) for column in zip(*graded))
+                said += [f"{function}: {hint}" for hint in separating(cases, failed)]
+        said += _caller_hints([(case.function, passed) for case, passed in mine])
+        if said:
+            found[exercise] = said
+    return found
+
+
+def _caller_hints(outcomes: list[tuple[str, bool]]) -> list[str]:
+    passed: dict[str, bool] = {}
+    for function, ok in outcomes:
+        passed[function] = passed.get(function, True) and ok
+    hints = []
+    for helper, caller, where in CALLERS:
+        if helper in passed and caller in passed and not passed[caller]:
+            if passed[helper]:
+                hints.append(f"{helper} is right on every case and {caller} is not: the mistake is in "
+                             f"{where}")
+            else:
+                hints.append(f"{helper} is wrong too, and {caller} depends on it: fix {helper} first")
+    return hints
