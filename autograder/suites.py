@@ -109,9 +109,7 @@ def _embedding(b: Builder, suite: str) -> None:
           raises="IndexError")
     b.add("cosine_1d", "cosine_similarity", b.normal(7), b.normal(7))
     b.add("matmul_empty_ids", "embedding_matmul", np.zeros((2, 0), dtype=np.int64), b.normal(5, 3))
-    both_zero = np.zeros((2, 3))
-    both_zero[1] = b.normal(3)
-    b.add("cosine_both_zero", "cosine_similarity", both_zero, np.zeros((2, 3)))
+    b.add("lookup_empty_ids", "embedding_lookup", np.zeros(0, dtype=np.int32), b.normal(4, 3))
 
 
 def _option_grid() -> Iterator[dict]:
