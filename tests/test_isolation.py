@@ -8,6 +8,7 @@ editing the grader's private copy of ``kernel.py``.
 
 from __future__ import annotations
 
+import compileall
 import csv
 import os
 import random
@@ -256,3 +257,14 @@ def test_a_grader_killed_while_grading_leaves_nothing_behind(tmp_path):
         while set(temporary.glob("rnnlab-grade-*")) - before and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not set(temporary.glob("rnnlab-grade-*")) - before, f"left behind (seed {seed}, {delay} ms)"
+
+
+def test_compiled_caches_beside_the_submission_are_never_blamed_on_it(tmp_path, workers):
+    """A student who ran the public checks submits rnnlab/__pycache__ too: it is not copied,
+    nothing compiled is opened, and no message speaks of compiled code."""
+    student = make_submission(tmp_path / "student")
+    assert compileall.compile_dir(student / "rnnlab", quiet=1)
+    assert list((student / "rnnlab" / "__pycache__").glob("*.pyc"))
+    result = grade(student, workers)
+    assert result.score == 100
+    assert not any("compiled" in r.message or r.refused for r in result.results)
