@@ -34,7 +34,12 @@ class Server:
         self.runtime = self.root / "runtime"
         _copy_runtime(self.runtime)
         self.log = open(self.root / "server.log", "wb")  # noqa: SIM115 (closed in close())
-        self.start()
+        try:
+            self.start()
+        except BaseException:  # no server to remove the folder: remove it now
+            self.log.close()
+            shutil.rmtree(self.root, ignore_errors=True)
+            raise
 
     def start(self) -> None:
         self.control, theirs = socket.socketpair()

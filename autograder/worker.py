@@ -272,8 +272,8 @@ def serve(control: socket.socket) -> None:
 def end_and_remove_folder(*signal_args: object) -> None:
     """Kill every child, remove the grader's temporary folder, exit. Run when the grader
     closes the control socket and on SIGTERM, its parent-death signal: a grader killed at
-    any moment, even by SIGKILL, leaves nothing behind."""
-    root = os.path.dirname(os.getcwd())  # the server runs in <root>/runtime
+    any moment, even by SIGKILL, leaves nothing behind; and when serving ends with an
+    error (a reply to a grader that has just died)."""
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})  # the clean-up runs once
     for pid in CHILDREN:  # first the children, so that none writes while the folder goes
         with contextlib.suppress(OSError):
@@ -282,8 +282,8 @@ def end_and_remove_folder(*signal_args: object) -> None:
         with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, 0)
     for _ in range(3):  # again if a file appeared while it went
-        shutil.rmtree(root, ignore_errors=True)
-        if not os.path.exists(root):
+        shutil.rmtree(ROOT, ignore_errors=True)
+        if not os.path.exists(ROOT):
             break
     os._exit(0)
 
@@ -296,6 +296,9 @@ def die_with_grader(grader: int) -> None:
 
 
 if __name__ == "__main__":
+    ROOT = os.path.dirname(os.getcwd())  # the server runs in <root>/runtime
     die_with_grader(int(sys.argv[3]))
-    serve(socket.socket(fileno=int(sys.argv[2])))
-    end_and_remove_folder()
+    try:
+        serve(socket.socket(fileno=int(sys.argv[2])))
+    finally:
+        end_and_remove_folder()
