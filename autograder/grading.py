@@ -85,9 +85,15 @@ def suites(live: bool = False) -> tuple[Case, ...]:
     return tuple(public + hidden)
 
 
+def by_exercise(planned: tuple[Case, ...]) -> dict[str, list[Case]]:
+    """The planned cases of each exercise, in contract order."""
+    return {exercise: [case for case in planned if case.exercise == exercise] for exercise in EXERCISES}
+
+
 def longest_first(planned: tuple[Case, ...]) -> list[str]:
     """The exercises, those with the most cases first: the order they are started in."""
-    return sorted(EXERCISES, key=lambda exercise: -sum(case.exercise == exercise for case in planned))
+    cases = by_exercise(planned)
+    return sorted(EXERCISES, key=lambda exercise: -len(cases[exercise]))
 
 
 def grade(submission: Path, workers: Workers, live: bool = False,
@@ -103,11 +109,12 @@ def grade(submission: Path, workers: Workers, live: bool = False,
     started = time.perf_counter()
     files = intake.package_files(submission) if files is None else files
     planned = suites(live)
+    cases = by_exercise(planned)
 
     def run(exercise: str) -> tuple[list[CaseResult], str, bool]:
         """The scored cases of one exercise, what its code printed, and whether the fork
         server failed it."""
-        chosen = [case for case in planned if case.exercise == exercise]
+        chosen = cases[exercise]
         seen = workers.generation
         try:
             outcomes, printed = workers.run(files, exercise, chosen, copy)
@@ -132,9 +139,9 @@ def grade(submission: Path, workers: Workers, live: bool = False,
         shutil.rmtree(copy, ignore_errors=True)
     seconds = time.perf_counter() - started
     layers = list(workers.layers)
-    ordered = [case for exercise in EXERCISES for case in planned if case.exercise == exercise]
+    ordered = [case for exercise in EXERCISES for case in cases[exercise]]  # as ``results`` are
     return Grade(intake.printable(str(submission)), results, seconds, output, layers, incomplete,
-                 producer(live, layers), localise.hints(list(zip(ordered, [r.passed for r in results]))))
+                 producer(live, layers), localise.hints([(c, r.passed) for c, r in zip(ordered, results)]))
 
 
 def grade_one(submission: Path, live: bool = False, limits: Limits | None = None,

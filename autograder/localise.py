@@ -31,24 +31,40 @@ CALLERS = (
     ("sigmoid", "lstm_gates", "z = x_t W + h_prev U + b, its split (along the last axis) into the "
                               "blocks i, f, g, o, or which activation each block gets"),
 )
-RECURRENT_SIGNATURE = ("inputs", "kernel", "recurrent_kernel", "bias")
-STEP_SIGNATURE = ("x_t", "h_prev", "kernel", "recurrent_kernel", "bias")
+# The positional parameters of every student function (STUDENT_API.md; a test compares them
+# with the solutions' signatures); options are keywords.
+PARAMETERS = {
+    "one_hot": ("indices", "depth"),
+    "embedding_lookup": ("ids", "embeddings"),
+    "embedding_matmul": ("ids", "embeddings"),
+    "cosine_similarity": ("a", "b"),
+    "simple_rnn_step": ("x_t", "h_prev", "kernel", "recurrent_kernel", "bias"),
+    "simple_rnn": ("inputs", "kernel", "recurrent_kernel", "bias"),
+    "sigmoid": ("x",),
+    "lstm_gates": ("x_t", "h_prev", "kernel", "recurrent_kernel", "bias"),
+    "lstm_step": ("x_t", "h_prev", "c_prev", "kernel", "recurrent_kernel", "bias"),
+    "lstm": ("inputs", "kernel", "recurrent_kernel", "bias"),
+    "bidirectional": ("inputs", "layer", "forward_weights", "backward_weights"),
+}
+
+
+def _bound(case: Case) -> dict[str, object]:
+    """The call's arguments by parameter name (positional and keyword alike)."""
+    return {**dict(zip(PARAMETERS.get(case.function, ()), case.args)), **case.kwargs}
 
 
 def features(case: Case) -> set[str]:
     """The features of one call that a mistake may depend on, in words."""
-    found = set()
-    for option in ("return_sequences", "return_state", "go_backwards"):
-        if case.kwargs.get(option):
-            found.add(f"{option}=True")
-    if case.kwargs.get("initial_state") is not None:
+    bound = _bound(case)
+    found = {f"{option}=True" for option in ("return_sequences", "return_state", "go_backwards")
+             if bound.get(option)}
+    if bound.get("initial_state") is not None:
         found.add("initial_state given")
     if case.function == "bidirectional":
-        layer = next((a for a in case.args if type(a).__name__ == "Layer"), None)
-        mode = case.args[4] if len(case.args) > 4 else case.kwargs.get("merge_mode", "concat")
-        found.add(f"merge_mode={mode!r}")
-        if layer is not None:
-            found.add(f"layer={layer.name}")
+        found.add(f"merge_mode={bound.get('merge_mode', 'concat')!r}")
+        found.add(f"layer={getattr(bound.get('layer'), 'name', '?')}")
+    if "bias" in PARAMETERS.get(case.function, ()) and bound.get("bias") is None:
+        found.add("no bias (bias=None)")
     first = case.args[0] if case.args else None
     number = isinstance(first, (int, float)) and not isinstance(first, bool)
     if isinstance(first, (list, tuple)) or number:
@@ -56,64 +72,45 @@ def features(case: Case) -> set[str]:
         found.add("a Python list as input" if not number else "a Python number as input")
     if number or (isinstance(first, np.ndarray) and first.ndim == 0):
         found.add("a scalar input (a 0-d array or a Python number)")
-    arrays = [a for a in case.args if isinstance(a, np.ndarray)]
     if isinstance(first, np.ndarray):
         if first.size == 0:
             found.add("empty inputs")
         if first.dtype.kind == "u":
             found.add("unsigned integer ids")
-    if any(a.dtype == np.float32 for a in arrays):
+    if any(isinstance(a, np.ndarray) and a.dtype == np.float32 for a in case.args):
         found.add("float32 arrays")
-    found |= _shape_features(case)
-    return found
+    return found | _shape_features(bound)
 
 
-def _shape_features(case: Case) -> set[str]:
+def _shape_features(bound: dict[str, object]) -> set[str]:
     found = set()
-    if case.function in ("simple_rnn", "lstm", "simple_rnn_step", "lstm_step", "lstm_gates"):
-        names = RECURRENT_SIGNATURE if case.function in ("simple_rnn", "lstm") else STEP_SIGNATURE
-        if case.function == "lstm_step":
-            names = ("x_t", "h_prev", "c_prev", "kernel", "recurrent_kernel", "bias")
-        bound = dict(zip(names, case.args))
-        bound.update({k: v for k, v in case.kwargs.items() if k in names})
-        if bound.get("bias") is None:
-            found.add("no bias (bias=None)")
-        kernel, inputs = bound.get("kernel"), bound.get("inputs", bound.get("x_t"))
-        recurrent = bound.get("recurrent_kernel")
-        square = isinstance(kernel, np.ndarray) and isinstance(recurrent, np.ndarray)
-        if square and kernel.shape[0] == recurrent.shape[0]:
-            found.add("D == U (as many inputs as units)")
-        if isinstance(inputs, np.ndarray) and inputs.ndim >= 2:
-            if inputs.shape[0] == 1:
-                found.add("B = 1")
-            if inputs.ndim == 3 and inputs.shape[1] == 1:
-                found.add("T = 1")
-    if case.function in ("embedding_lookup", "embedding_matmul") and len(case.args) > 1:
-        table = case.args[1]
-        if isinstance(table, np.ndarray) and table.ndim == 2 and table.shape[0] == table.shape[1]:
-            found.add("a square table (V == E)")
+    kernel, recurrent = bound.get("kernel"), bound.get("recurrent_kernel")
+    weights = isinstance(kernel, np.ndarray) and isinstance(recurrent, np.ndarray)
+    if weights and kernel.shape[0] == recurrent.shape[0]:
+        found.add("D == U (as many inputs as units)")
+    inputs = bound.get("inputs", bound.get("x_t"))
+    if isinstance(inputs, np.ndarray) and inputs.ndim >= 2:
+        if inputs.shape[0] == 1:
+            found.add("B = 1")
+        if inputs.ndim == 3 and inputs.shape[1] == 1:
+            found.add("T = 1")
+    table = bound.get("embeddings")
+    if isinstance(table, np.ndarray) and table.ndim == 2 and table.shape[0] == table.shape[1]:
+        found.add("a square table (V == E)")
     return found
-
-
-PARAMETERS = {
-    "one_hot": ("indices", "depth"), "embedding_lookup": ("ids", "embeddings"),
-    "embedding_matmul": ("ids", "embeddings"), "cosine_similarity": ("a", "b"),
-}
 
 
 def _unlike_the_first(cases: list[Case]) -> list[set[str]]:
     """For each call, the arguments that differ (in shape or value) from the first call's:
     a mistake that keeps something from a previous call fails exactly there."""
     def signature(value: object) -> object:
-        return ("array", np.shape(value)) if isinstance(value, (np.ndarray, list)) else value
+        return ("array", np.shape(value)) if isinstance(value, (np.ndarray, list)) else repr(value)
 
     names = PARAMETERS.get(cases[0].function, ())
     first = [signature(value) for value in cases[0].args]
-    found = []
-    for case in cases:
-        found.append({f"another {name} than the first call's (is something kept from a previous call?)"
-                      for name, value, before in zip(names, case.args, first) if signature(value) != before})
-    return found
+    return [{f"another {name} than the first call's (is something kept from a previous call?)"
+             for name, value, before in zip(names, case.args, first) if signature(value) != before}
+            for case in cases]
 
 
 def separating(cases: list[Case], failed: list[bool]) -> list[str]:

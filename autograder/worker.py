@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import _thread
 import contextlib
-import gc
 import importlib
 import json
 import os
@@ -62,7 +61,7 @@ def _system_library_rules() -> list[tuple[str, str]]:
 
 
 SYSTEM_RULES = _system_library_rules()
-SECCOMP = kernel.prepare_seccomp()  # each child adds its own rules to its copy
+SECCOMP = kernel.prepare_seccomp()  # compiled once; each child puts its own pid in and loads it
 
 
 def where(error: BaseException, submission: str) -> str:
@@ -252,7 +251,6 @@ def serve(control: socket.socket) -> None:
         reap()
         # the clean-up on SIGTERM must know every child: none is forked unrecorded
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
-        gc.freeze()  # the child's collections skip the server's objects: fewer pages copied
         server, pid = os.getpid(), os.fork()
         if pid == 0:
             control.close()

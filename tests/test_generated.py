@@ -45,6 +45,15 @@ def _run_public_checks(folder: Path) -> subprocess.CompletedProcess:
                           cwd=folder, capture_output=True, text=True, timeout=300)
 
 
+def _template_with_solutions(tmp_path: Path) -> Path:
+    """A copy of the template with the reference solutions in place of the stubs."""
+    folder = tmp_path / "template"
+    shutil.copytree(template.TEMPLATE, folder)
+    for path in template.SOLUTIONS.glob("*.py"):
+        shutil.copy(path, folder / "rnnlab" / path.name)
+    return folder
+
+
 def test_public_checks_fail_once_per_exercise_on_the_stubs(tmp_path):
     """On the untouched template each exercise fails exactly once, with the stub's message."""
     folder = tmp_path / "template"
@@ -61,10 +70,7 @@ def test_public_checks_fail_once_per_exercise_on_the_stubs(tmp_path):
 
 def test_public_checks_pass_with_the_solutions(tmp_path):
     """With the reference solutions in place every public check passes."""
-    folder = tmp_path / "template"
-    shutil.copytree(template.TEMPLATE, folder)
-    for path in template.SOLUTIONS.glob("*.py"):
-        shutil.copy(path, folder / "rnnlab" / path.name)
+    folder = _template_with_solutions(tmp_path)
     run = _run_public_checks(folder)
     assert run.returncode == 0, run.stdout[-3000:]
     assert " passed" in run.stdout and "failed" not in run.stdout
@@ -72,10 +78,7 @@ def test_public_checks_pass_with_the_solutions(tmp_path):
 
 def test_public_checks_explain_a_wrong_answer(tmp_path):
     """A wrong result names the call, the shapes and the largest error with its index."""
-    folder = tmp_path / "template"
-    shutil.copytree(template.TEMPLATE, folder)
-    for path in template.SOLUTIONS.glob("*.py"):
-        shutil.copy(path, folder / "rnnlab" / path.name)
+    folder = _template_with_solutions(tmp_path)
     module = folder / "rnnlab" / "simple_rnn.py"
     module.write_text(module.read_text().replace("z = z + np.asarray(bias)", "z = z"))
     run = _run_public_checks(folder)
@@ -87,10 +90,7 @@ def test_public_checks_explain_a_wrong_answer(tmp_path):
 
 def test_public_checks_end_with_where_the_mistake_is(tmp_path):
     """The grader's hints, from the same generated code: the option and the function."""
-    folder = tmp_path / "template"
-    shutil.copytree(template.TEMPLATE, folder)
-    for path in template.SOLUTIONS.glob("*.py"):
-        shutil.copy(path, folder / "rnnlab" / path.name)
+    folder = _template_with_solutions(tmp_path)
     module = folder / "rnnlab" / "lstm.py"
     module.write_text(module.read_text().replace(
         "order = range(steps - 1, -1, -1) if go_backwards else range(steps)", "order = range(steps)"))

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 
 import numpy as np
@@ -12,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograder.casefile import Case, compare
-from autograder.localise import features, hints, separating
+from autograder.localise import PARAMETERS, features, hints, separating
+from autograder.variants import SOLUTIONS
 
 RNG = np.random.default_rng(5)
 
@@ -107,3 +109,11 @@ def test_features_of_array_likes_and_shapes():
     square = features(Case("c", "simple_rnn", "simple_rnn_step",
                            (RNG.random((1, 3)), RNG.random((1, 3)), RNG.random((3, 3)), RNG.random((3, 3)))))
     assert {"D == U (as many inputs as units)", "B = 1", "no bias (bias=None)"} <= square
+
+
+def test_the_parameter_table_matches_the_solutions():
+    """localise.PARAMETERS names the positional parameters of every student function."""
+    defined = {node.name: tuple(arg.arg for arg in node.args.args)
+               for path in SOLUTIONS.glob("*.py") for node in ast.parse(path.read_text()).body
+               if isinstance(node, ast.FunctionDef)}
+    assert {function: defined.get(function) for function in PARAMETERS} == PARAMETERS

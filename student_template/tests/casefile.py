@@ -394,12 +394,17 @@ def as_outputs(result: Any, single: bool) -> list[np.ndarray] | str:
     return arrays
 
 
+def _errors(expected: np.ndarray, got: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``|got - expected|`` and where it exceeds the tolerance (NaN always does); same shapes."""
+    with np.errstate(all="ignore"):
+        error = np.abs(got.astype(np.float64) - expected.astype(np.float64))
+        return error, ~(error <= ATOL + RTOL * np.abs(expected.astype(np.float64)))
+
+
 def _mismatch(label: str, expected: np.ndarray, got: np.ndarray, reveal: bool) -> str | None:
     if got.shape != expected.shape:
         return f"{label}: shape expected {expected.shape}, got {got.shape}"
-    with np.errstate(all="ignore"):
-        error = np.abs(got.astype(np.float64) - expected.astype(np.float64))
-        bad = ~(error <= ATOL + RTOL * np.abs(expected.astype(np.float64)))
+    error, bad = _errors(expected, got)
     if not bad.any():
         return None
     message = f"{label}: {int(bad.sum())} of {bad.size} values differ"
@@ -479,21 +484,15 @@ def _across_results(case: Case, outputs: list[np.ndarray], names: list[str], wro
 
 
 def _close_all(expected: np.ndarray, got: np.ndarray) -> bool:
-    if expected.shape != got.shape:
-        return False
-    with np.errstate(all="ignore"):
-        a, b = expected.astype(np.float64), got.astype(np.float64)
-        return bool(np.all(np.abs(b - a) <= ATOL + RTOL * np.abs(a)))
+    """Whether ``got`` passes the graded comparison against ``expected``."""
+    return expected.shape == got.shape and not _errors(expected, got)[1].any()
 
 
 def _steps(expected: np.ndarray, got: np.ndarray) -> str:
     """Where in time a (batch, time, units) result goes wrong, in words."""
     if expected.ndim != 3 or got.shape != expected.shape or expected.shape[1] < 2:
         return ""
-    with np.errstate(all="ignore"):
-        a, b = expected.astype(np.float64), got.astype(np.float64)
-        bad = ~(np.abs(b - a) <= ATOL + RTOL * np.abs(a))
-    per_step = bad.any(axis=(0, 2))
+    per_step = _errors(expected, got)[1].any(axis=(0, 2))
     first, steps = int(np.argmax(per_step)), len(per_step)
     if first == steps - 1:
         return f"only the last step (step {steps - 1}) differs"
@@ -518,10 +517,10 @@ def _relation(expected: np.ndarray, got: np.ndarray) -> str:
             for axes in itertools.permutations(range(expected.ndim)):
                 if axes != tuple(range(expected.ndim)) and _close_all(np.transpose(expected, axes), got):
                     return f"the right values with the axes in another order (axes {axes} of the expected)"
-        for axis in range(got.ndim):
-            if got.ndim and expected.ndim == got.ndim and expected.shape[-1] % 2 == 0:
-                halves = np.concatenate(np.split(expected, 2, axis=-1), axis=axis)
-                if _close_all(halves, got):
+        if got.ndim == expected.ndim and expected.shape[-1] % 2 == 0:
+            halves = np.split(expected, 2, axis=-1)
+            for axis in range(got.ndim):
+                if _close_all(np.concatenate(halves, axis=axis), got):
                     return f"the two halves of the last axis concatenated along axis {axis} instead"
         return ""
     transforms = [(f"the right values reversed along axis {axis}", lambda e, a=axis: np.flip(e, a))
@@ -543,11 +542,10 @@ def _relation(expected: np.ndarray, got: np.ndarray) -> str:
             if _close_all(np.asarray(transform(expected.astype(np.float64))), got):
                 return words
         if expected.shape[-1] > 1:
-            a, b = expected.astype(np.float64), got.astype(np.float64)
             for shift, direction in ((1, "right"), (-1, "left")):
-                moved = np.roll(a, shift, axis=-1)
-                inner = slice(1, None) if shift == 1 else slice(None, -1)
-                if _close_all(moved[..., inner], b[..., inner]):
+                moved = np.roll(expected, shift, axis=-1)
+                inner = slice(1, None) if shift == 1 else slice(None, -1)  # the place that wrapped round
+                if _close_all(moved[..., inner], got[..., inner]):
                     return f"the right values shifted by one place along the last axis (to the {direction})"
         if not np.isfinite(got).all() and np.isfinite(expected).all():
             return "NaN or inf where the right answer is finite (an overflow at large inputs?)"
