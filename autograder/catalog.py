@@ -1,16 +1,19 @@
-"""The five exercises: their order, folders and points."""
+"""The eight exercises: their order, folders and points (100 in all)."""
 
-EXERCISES = ("one_hot", "embedding", "simple_rnn", "lstm", "bidirectional")
-POINTS = {"one_hot": 10, "embedding": 15, "simple_rnn": 25, "lstm": 30, "bidirectional": 20}
+EXERCISES = ("one_hot", "embedding", "simple_rnn", "lstm", "bidirectional", "gru", "masking", "params")
+# Every hidden case of an exercise is worth the same share of its points.
+POINTS = {"one_hot": 5, "embedding": 9, "simple_rnn": 15, "lstm": 18, "bidirectional": 12,
+          "gru": 15, "masking": 16, "params": 10}
 TITLES = {
     "one_hot": "one-hot encoding",
     "embedding": "embedding lookup",
     "simple_rnn": "SimpleRNN",
     "lstm": "LSTM",
     "bidirectional": "Bidirectional",
+    "gru": "GRU",
+    "masking": "masking and padding",
+    "params": "parameter counts",
 }
-
-
 def number(exercise: str) -> str:
     """``"03"`` for ``simple_rnn``: the exercise's position, two digits."""
     return f"{EXERCISES.index(exercise) + 1:02d}"

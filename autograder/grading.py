@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import shutil
 import time
 from dataclasses import dataclass, field, replace
@@ -80,7 +81,7 @@ def suites(live: bool = False) -> tuple[Case, ...]:
     public = [replace(case, points=0.0) for case in load("public")]
     hidden = [replace(case, hidden=True) for case in load("hidden")]
     total = sum(case.points for case in hidden)
-    if total != sum(POINTS.values()):
+    if not math.isclose(total, sum(POINTS.values())):
         raise ValueError(f"hidden cases are worth {total} points, expected {sum(POINTS.values())}")
     return tuple(public + hidden)
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.casefile import Call, Case, Layer
+from autograder.casefile import STEP_OF, Call, Case, Layer
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -26,8 +26,8 @@ import tensorflow as tf
 
 tf.config.experimental.enable_tensor_float_32_execution(False)
 
-LAYERS = {"simple_rnn": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM}
-CELLS = {"simple_rnn": keras.layers.SimpleRNNCell, "lstm": keras.layers.LSTMCell}
+LAYERS = {"simple_rnn": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
+CELLS = {"simple_rnn": keras.layers.SimpleRNNCell, "lstm": keras.layers.LSTMCell, "gru": keras.layers.GRUCell}
 
 
 def versions() -> dict[str, str]:
@@ -61,7 +61,7 @@ def _with_weights(layer: Any, input_shape: tuple, weights: list[np.ndarray]) -> 
 
 
 def _recurrent_layer(name: str, weights: tuple, **options: Any) -> Any:
-    """``SimpleRNN``/``LSTM`` in float64 with ``weights = (kernel, recurrent[, bias])``."""
+    """``SimpleRNN``/``LSTM``/``GRU`` in float64 with ``weights = (kernel, recurrent[, bias])``."""
     layer = LAYERS[name](
         _units(weights), use_bias=len(weights) == 3, dtype="float64", **options
     )
@@ -100,9 +100,14 @@ def _sigmoid(x: np.ndarray) -> list[np.ndarray]:
     return _numpy(keras.activations.sigmoid(_float64(x)))
 
 
-def _simple_rnn_step(x_t, h_prev, *weights) -> list[np.ndarray]:
-    output, _ = _cell("simple_rnn", weights)(_float64(x_t), [_float64(h_prev)])
-    return _numpy(output)
+def _step(name: str) -> Callable[..., list[np.ndarray]]:
+    """One step of the ``SimpleRNNCell`` or ``GRUCell``: the new state."""
+
+    def step(x_t, h_prev, *weights) -> list[np.ndarray]:
+        output, _ = _cell(name, weights)(_float64(x_t), [_float64(h_prev)])
+        return _numpy(output)
+
+    return step
 
 
 def _lstm_step(x_t, h_prev, c_prev, *weights) -> list[np.ndarray]:
@@ -110,43 +115,57 @@ def _lstm_step(x_t, h_prev, c_prev, *weights) -> list[np.ndarray]:
     return _numpy([h_t, c_t])
 
 
-def _lstm_gates(x_t, h_prev, *weights) -> list[np.ndarray]:
-    """The gates as a real ``LSTMCell`` computes them, caught on their way through.
+def _gates(name: str) -> Callable[..., list[np.ndarray]]:
+    """The gates as a real ``LSTMCell`` or ``GRUCell`` computes them, caught on their way.
 
     ``LSTMCell.call`` applies ``recurrent_activation`` to the input, forget and output
-    blocks (in that order) and ``activation`` to the candidate block, then to the cell.
+    blocks (in that order) and ``activation`` to the candidate block, then to the cell;
+    ``GRUCell.call`` applies ``recurrent_activation`` to z then r, ``activation`` to the
+    candidate.
     """
-    cell = _cell("lstm", weights)
-    seen: dict[str, list] = {"recurrent": [], "activation": []}
 
-    def recording(kind: str, function: Callable) -> Callable:
-        def record(x):
-            y = function(x)
-            seen[kind].append(y)
-            return y
+    def gates(x_t, h_prev, *weights) -> list[np.ndarray]:
+        cell = _cell(name, weights)
+        seen: dict[str, list] = {"recurrent": [], "activation": []}
 
-        return record
+        def recording(kind: str, function: Callable) -> Callable:
+            def record(x):
+                y = function(x)
+                seen[kind].append(y)
+                return y
 
-    cell.recurrent_activation = recording("recurrent", cell.recurrent_activation)
-    cell.activation = recording("activation", cell.activation)
-    zeros = tf.zeros_like(_float64(h_prev))
-    cell(_float64(x_t), [_float64(h_prev), zeros])
-    (i, f, o), g = seen["recurrent"], seen["activation"][0]
-    return _numpy([i, f, g, o])
+            return record
+
+        cell.recurrent_activation = recording("recurrent", cell.recurrent_activation)
+        cell.activation = recording("activation", cell.activation)
+        h = _float64(h_prev)
+        cell(_float64(x_t), [h, tf.zeros_like(h)] if name == "lstm" else [h])
+        sigmoids, candidate = seen["recurrent"], seen["activation"][0]
+        if name == "lstm":
+            i, f, o = sigmoids
+            return _numpy([i, f, candidate, o])
+        z, r = sigmoids
+        return _numpy([z, r, candidate])
+
+    return gates
 
 
 def _sequence(name: str) -> Callable[..., list[np.ndarray]]:
-    def run(inputs, *weights, initial_state=None, **options) -> list[np.ndarray]:
+    def run(inputs, *weights, initial_state=None, mask=None, **options) -> list[np.ndarray]:
         layer = _recurrent_layer(name, weights, **options)
         if initial_state is not None:
             states = initial_state if isinstance(initial_state, tuple) else (initial_state,)
             initial_state = [_float64(state) for state in states]
-        return _numpy(layer(_float64(inputs), initial_state=initial_state))
+        return _numpy(layer(_float64(inputs), initial_state=initial_state, mask=_mask(mask)))
 
     return run
 
 
-def _bidirectional(inputs, layer: Layer, forward, backward, *, merge_mode, return_sequences):
+def _mask(mask: np.ndarray | None) -> tf.Tensor | None:
+    return None if mask is None else tf.constant(np.asarray(mask, dtype=bool))
+
+
+def _bidirectional(inputs, layer: Layer, forward, backward, *, merge_mode, return_sequences, mask=None):
     inner = LAYERS[layer.name](
         _units(forward),
         use_bias=len(forward) == 3,
@@ -155,7 +174,26 @@ def _bidirectional(inputs, layer: Layer, forward, backward, *, merge_mode, retur
     )
     wrapper = keras.layers.Bidirectional(inner, merge_mode=merge_mode, dtype="float64")
     wrapper = _with_weights(wrapper, (None, None, inputs.shape[-1]), [*forward, *backward])
-    return _numpy(wrapper(_float64(inputs)))
+    return _numpy(wrapper(_float64(inputs), mask=_mask(mask)))
+
+
+def _padding_mask(ids) -> list[np.ndarray]:
+    ids = np.asarray(ids)
+    layer = keras.layers.Embedding(int(ids.max(initial=0)) + 1, 1, mask_zero=True)
+    return _numpy(layer.compute_mask(ids.astype(np.int64)))
+
+
+def _count_params(layer: str, input_dim: int, units: int, *, use_bias=True, bidirectional=False):
+    """``count_params()`` of the built Keras layer (a contract case covers the errors)."""
+    if layer == "embedding":
+        built = keras.layers.Embedding(input_dim, units)
+        built.build((None,))
+    else:
+        built = LAYERS[layer](units, use_bias=use_bias)
+        if bidirectional:
+            built = keras.layers.Bidirectional(built)
+        built.build((None, None, input_dim))
+    return [np.asarray(built.count_params())]
 
 
 ORACLES: dict[str, Callable[..., list[np.ndarray]]] = {
@@ -163,17 +201,22 @@ ORACLES: dict[str, Callable[..., list[np.ndarray]]] = {
     "embedding_lookup": _embedding,
     "embedding_matmul": _embedding,
     "cosine_similarity": _cosine_similarity,
-    "simple_rnn_step": _simple_rnn_step,
+    "simple_rnn_step": _step("simple_rnn"),
     "simple_rnn": _sequence("simple_rnn"),
     "sigmoid": _sigmoid,
-    "lstm_gates": _lstm_gates,
+    "lstm_gates": _gates("lstm"),
     "lstm_step": _lstm_step,
     "lstm": _sequence("lstm"),
     "bidirectional": _bidirectional,
+    "gru_gates": _gates("gru"),
+    "gru_step": _step("gru"),
+    "gru": _sequence("gru"),
+    "padding_mask": _padding_mask,
+    "count_params": _count_params,
 }
 
 # Functions whose reference returns several arrays even when Keras gives one tensor back.
-SEVERAL = {"lstm_gates", "lstm_step"}
+SEVERAL = {"lstm_gates", "lstm_step", "gru_gates"}
 
 
 # --- replays: trusted helpers for the calls a student's function makes ------------------
@@ -186,14 +229,43 @@ def _layer_replays(case: Case) -> list[Call]:
     weights, with or without ``return_sequences``.
     """
     inputs, layer, forward, backward = case.args
+    mask = case.kwargs.get("mask")
+    flipped = None if mask is None else np.ascontiguousarray(mask[:, ::-1])
     calls = []
     for weights in (forward, backward):
         for sequences in (False, True):
-            for x, backwards in ((inputs, False), (inputs, True), (inputs[:, ::-1], False)):
+            plans = ((inputs, mask, False), (inputs, mask, True), (inputs[:, ::-1], flipped, False))
+            for x, m, backwards in plans:
                 x = np.ascontiguousarray(x)
                 options = {"return_sequences": sequences, "go_backwards": backwards}
+                if m is not None:
+                    options["mask"] = m
                 outputs = _sequence(layer.name)(x, *weights, **options)
                 calls.append(Call((x, *weights), options, outputs))
+    return calls
+
+
+def _step_replays(case: Case) -> list[Call]:
+    """The cell's outputs for every step a correct masked ``simple_rnn``, ``lstm`` or ``gru``
+    computes: all rows at once, in processing order, from the states carried over the
+    masked steps (so that the masking exercise grades the loop, never the cell)."""
+    inputs, *weights = case.args
+    mask = np.asarray(case.kwargs["mask"], bool)
+    batch, steps, _ = inputs.shape
+    zeros = np.zeros((batch, weights[1].shape[0]))
+    initial = case.kwargs.get("initial_state")
+    if case.function == "lstm":
+        states = [zeros, zeros] if initial is None else [np.asarray(s, np.float64) for s in initial]
+    else:
+        states = [zeros if initial is None else np.asarray(initial, np.float64)]
+    step = _lstm_step if case.function == "lstm" else _step(case.function)
+    calls = []
+    order = range(steps - 1, -1, -1) if case.kwargs.get("go_backwards") else range(steps)
+    for t in order:
+        x_t = np.ascontiguousarray(inputs[:, t])
+        new = step(x_t, *states, *weights)
+        calls.append(Call((x_t, *states, *weights), {}, new))
+        states = [np.where(mask[:, t, None], n, s) for n, s in zip(new, states, strict=True)]
     return calls
 
 
@@ -204,6 +276,8 @@ def _replays(case: Case) -> dict[str, list[Call]]:
         return {"one_hot": [Call((ids, depth), {}, _one_hot(ids, depth))]}
     if case.function == "bidirectional":
         return {"layer": _layer_replays(case)}
+    if case.exercise == "masking" and case.function in STEP_OF:
+        return {STEP_OF[case.function]: _step_replays(case)}
     return {}
 
 

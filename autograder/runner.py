@@ -44,7 +44,8 @@ from autograder import casefile, forkserver, intake, sandbox
 from autograder.casefile import Case
 from autograder.catalog import EXERCISES, stub_message
 
-DEPENDENCIES = {"embedding": ("one_hot",)}  # modules an exercise imports from another one
+# modules an exercise imports from another one, or whose functions it grades (the layers' mask=)
+DEPENDENCIES = {"embedding": ("one_hot",), "masking": casefile.LAYER_MODULES}
 CASE_STATUSES = ("returned", "raised", "bad_output")
 IMPORT_STATUSES = ("imported", "import_failed")
 MALFORMED = "the reply of the process running your code was malformed"

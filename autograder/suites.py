@@ -4,23 +4,24 @@
 (except contract cases, which expect an exception); ``autograder.oracle`` fills them in
 with TensorFlow. Hidden cases are more numerous and use other seeds than the public ones,
 and are designed so that subtle mistakes show: mostly ``B >= 2``, ``T >= 3``, ``D != U``,
-a bias, and every option of the contract. Each hidden case is worth one point:
-one_hot 10, embedding 15, simple_rnn 25, lstm 30, bidirectional 20.
+a bias, and every option of the contract. The hidden cases of an exercise share its points
+(``catalog.POINTS``) equally.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 import numpy as np
 
 from autograder.casefile import Case, Layer
-from autograder.catalog import EXERCISES
+from autograder.catalog import EXERCISES, POINTS
 
 SUITES = ("public", "hidden")
 SEEDS = {"public": 2023, "hidden": 7}
-GATES = {"simple_rnn": 1, "lstm": 4}
+GATES = {"simple_rnn": 1, "lstm": 4, "gru": 3}
 
 # (B, T, D, U) shapes cycled through by the recurrent cases; the first ones catch most.
 HIDDEN_SHAPES = [(3, 5, 4, 6), (2, 4, 5, 3), (4, 3, 2, 5), (2, 6, 3, 2), (3, 4, 6, 4)]
@@ -56,11 +57,30 @@ class Builder:
         return self.rng.integers(0, vocab, size=shape).astype(dtype)
 
     def weights(self, layer: str, D: int, U: int, bias: bool = True) -> tuple:
-        """``(kernel (D, kU), recurrent_kernel (U, kU)[, bias (kU,)])`` at Keras-like scale."""
+        """``(kernel (D, kU), recurrent_kernel (U, kU)[, bias])`` at Keras-like scale; the bias
+        is ``(kU,)``, or ``(2, 3U)`` for GRU (an input row and a recurrent row)."""
         k = GATES[layer]
         kernel = self.normal(D, k * U, scale=0.5)
         recurrent = self.normal(U, k * U, scale=0.5)
-        return (kernel, recurrent, self.normal(k * U, scale=0.5)) if bias else (kernel, recurrent)
+        if not bias:
+            return kernel, recurrent
+        return kernel, recurrent, self.normal(*((2,) if layer == "gru" else ()), k * U, scale=0.5)
+
+    def mask(self, B: int, T: int, kind: str) -> np.ndarray:
+        """A ``(B, T)`` bool mask: ``"post"`` padding at the end (``pad_sequences(...,
+        padding="post")``), ``"pre"`` padding at the start (its default), ``"holes"``
+        anywhere. Each row keeps at least one step; the first row always has padding."""
+        lengths = self.rng.integers(1, T + 1, size=B)
+        lengths[0] = min(lengths[0], T - 1)
+        steps = np.arange(T)
+        if kind == "post":
+            return steps[None, :] < lengths[:, None]
+        if kind == "pre":
+            return steps[None, :] >= T - lengths[:, None]
+        mask = self.rng.random((B, T)) < 0.6
+        mask[0, 0] = mask[0, -1] = False
+        mask[np.arange(B), self.rng.integers(0, T, size=B)] = True
+        return mask
 
 
 def _one_hot(b: Builder, suite: str) -> None:
@@ -121,7 +141,7 @@ def _option_grid() -> Iterator[dict]:
 
 def _initial_state(b: Builder, layer: str, B: int, U: int) -> np.ndarray | tuple:
     state = b.normal(B, U, scale=0.5)
-    return state if layer == "simple_rnn" else (state, b.normal(B, U, scale=0.5))
+    return (state, b.normal(B, U, scale=0.5)) if layer == "lstm" else state
 
 
 def _recurrent(b: Builder, suite: str, layer: str) -> None:
@@ -192,8 +212,10 @@ def _lstm(b: Builder, suite: str) -> None:
 
 def _bidirectional(b: Builder, suite: str) -> None:
     modes = ("concat", "sum", "ave", "mul", None)
-    plans = [(layer, mode, seq) for layer in GATES for seq in (True, False) for mode in modes]
-    plans.remove(("simple_rnn", "mul", False))  # 19 plans and the error case: 20 points
+    plans = [(layer, mode, seq) for layer in ("simple_rnn", "lstm") for seq in (True, False)
+             for mode in modes]
+    plans.remove(("simple_rnn", "mul", False))
+    plans += [("gru", "concat", True), ("gru", "ave", False)]  # any layer with the signature
     if suite == "public":
         plans = [("simple_rnn", "concat", True), ("lstm", "sum", False), ("simple_rnn", None, True)]
     for n, (layer, mode, seq) in enumerate(plans):
@@ -208,12 +230,106 @@ def _bidirectional(b: Builder, suite: str) -> None:
           raises="ValueError")
 
 
+def _gru(b: Builder, suite: str) -> None:
+    B, _, D, U = HIDDEN_SHAPES[0]
+    b.add("gates_bias", "gru_gates", b.normal(B, D), b.normal(B, U), *b.weights("gru", D, U))
+    b.add("step_bias", "gru_step", b.normal(B, D), b.normal(B, U), *b.weights("gru", D, U))
+    if suite == "hidden":
+        b.add("gates_no_bias_d_equals_u", "gru_gates", b.normal(2, 3), b.normal(2, 3),
+              *b.weights("gru", 3, 3, bias=False))
+        b.add("step_no_bias", "gru_step", b.normal(2, 5), b.normal(2, 3), *b.weights("gru", 5, 3, bias=False))
+        b.add("step_float32", "gru_step", b.normal(2, 3, dtype=np.float32), b.normal(2, 4, dtype=np.float32),
+              *(w.astype(np.float32) for w in b.weights("gru", 3, 4)))
+    _recurrent(b, suite, "gru")
+
+
+def _masked_layers(b: Builder, suite: str) -> None:
+    """``simple_rnn``, ``lstm`` and ``gru`` called with ``mask=``: (name, layer, mask kind, options)."""
+    plans = [
+        ("sequences_post", "simple_rnn", "post", {"return_sequences": True}),
+        ("last_output_post", "simple_rnn", "post", {}),
+        ("go_backwards_sequences_holes", "simple_rnn", "holes",
+         {"return_sequences": True, "go_backwards": True}),
+        ("initial_state_sequences_pre", "simple_rnn", "pre",
+         {"return_sequences": True, "return_state": True, "initial_state": True}),
+        ("fully_masked_row", "simple_rnn", "none", {"return_state": True, "initial_state": True}),
+        ("sequences_state_holes", "lstm", "holes", {"return_sequences": True, "return_state": True}),
+        ("go_backwards_last_post", "lstm", "post", {"go_backwards": True}),
+        ("initial_state_sequences_pre", "lstm", "pre", {"return_sequences": True, "initial_state": True}),
+        ("sequences_post", "gru", "post", {"return_sequences": True}),
+        ("go_backwards_state_pre", "gru", "pre", {"go_backwards": True, "return_state": True}),
+        ("last_output_holes", "gru", "holes", {"initial_state": True}),
+    ]
+    if suite == "public":
+        plans = [plans[0], plans[5], plans[9]]
+    for n, (name, layer, kind, options) in enumerate(plans):
+        B, T, D, U = (HIDDEN_SHAPES if suite == "hidden" else PUBLIC_SHAPES)[n % 2]
+        mask = b.mask(B, T, "post") if kind == "none" else b.mask(B, T, kind)
+        if kind == "none":
+            mask[0] = False
+        kwargs = {**options, "mask": mask}
+        if options.get("initial_state"):
+            kwargs["initial_state"] = _initial_state(b, layer, B, U)
+        b.add(f"{layer}_{name}", layer, b.normal(B, T, D), *b.weights(layer, D, U), **kwargs)
+    if suite == "hidden":
+        b.add("gru_float32", "gru", b.normal(2, 4, 3, dtype=np.float32),
+              *(w.astype(np.float32) for w in b.weights("gru", 3, 2)), mask=b.mask(2, 4, "post"),
+              return_sequences=True)
+
+
+def _masking(b: Builder, suite: str) -> None:
+    ids = b.ids(6, 3, 5)
+    ids[0, -2:] = 0
+    b.add("padding_mask_2d", "padding_mask", ids)
+    if suite == "hidden":
+        b.add("padding_mask_list", "padding_mask", [[3, 1, 0, 0], [0, 2, 5, 1]])
+        b.add("padding_mask_3d_uint8", "padding_mask", b.ids(3, 2, 3, 4, dtype=np.uint8))
+    _masked_layers(b, suite)
+    # merge_mode=None (the halves unmerged) after the public concat: Exercise 05 grades merging
+    plans = [("simple_rnn", "concat", True, "post"), ("lstm", None, False, "pre"),
+             ("gru", None, True, "holes"), ("simple_rnn", None, False, "holes"), ("gru", None, True, "pre")]
+    for n, (layer, mode, seq, kind) in enumerate(plans if suite == "hidden" else plans[:1]):
+        B, T, D, U = (HIDDEN_SHAPES if suite == "hidden" else PUBLIC_SHAPES)[n % 2]
+        b.add(f"bidirectional_{layer}_{mode}_{'sequences' if seq else 'last'}_{kind}", "bidirectional",
+              b.normal(B, T, D), Layer(layer), b.weights(layer, D, U), b.weights(layer, D, U),
+              merge_mode=mode, return_sequences=seq, mask=b.mask(B, T, kind))
+
+
+def _params(b: Builder, suite: str) -> None:
+    def size() -> int:
+        return int(b.rng.integers(2, 40))
+
+    if suite == "public":  # the notes' Embedding(5, 100) and SimpleRNN(64) on 100 features
+        b.add("embedding_course", "count_params", "embedding", 5, 100)
+        b.add("simple_rnn_course", "count_params", "simple_rnn", 100, 64)
+        b.add("lstm_bidirectional", "count_params", "lstm", size(), size(), bidirectional=True)
+        b.add("unknown_layer_raises", "count_params", "transformer", 4, 3, raises="ValueError")
+        return
+    b.add("embedding", "count_params", "embedding", size(), size())
+    b.add("simple_rnn", "count_params", "simple_rnn", size(), size())
+    b.add("lstm_course", "count_params", "lstm", 100, 64)
+    b.add("gru_course", "count_params", "gru", 100, 64)
+    b.add("lstm_bidirectional", "count_params", "lstm", size(), size(), bidirectional=True)
+    b.add("unknown_layer_raises", "count_params", "rnn", 6, 2, raises="ValueError")
+    for layer in ("simple_rnn", "lstm", "gru"):
+        b.add(f"{layer}_no_bias", "count_params", layer, size(), size(), use_bias=False)
+        b.add(f"{layer}_bidirectional_no_bias", "count_params", layer, size(), size(), use_bias=False,
+              bidirectional=True)
+    b.add("gru_bidirectional", "count_params", "gru", size(), size(), bidirectional=True)
+    b.add("simple_rnn_one_unit", "count_params", "simple_rnn", size(), 1)
+    b.add("embedding_bidirectional_raises", "count_params", "embedding", 5, 3, bidirectional=True,
+          raises="ValueError")
+
+
 BUILDERS: dict[str, Callable[[Builder, str], None]] = {
     "one_hot": _one_hot,
     "embedding": _embedding,
     "simple_rnn": _simple_rnn,
     "lstm": _lstm,
     "bidirectional": _bidirectional,
+    "gru": _gru,
+    "masking": _masking,
+    "params": _params,
 }
 
 
@@ -233,4 +349,7 @@ def build_suite(suite: str, exercise: str, seed: int | None = None) -> list[Case
     base = suite_seed(suite, seed)
     builder = Builder(exercise, np.random.default_rng([base, EXERCISES.index(exercise)]))
     BUILDERS[exercise](builder, suite)
-    return builder.cases
+    if suite == "public":
+        return builder.cases
+    share = POINTS[exercise] / len(builder.cases)
+    return [replace(case, points=share) for case in builder.cases]

@@ -87,15 +87,19 @@ def run_case(case: casefile.Case, module: object, submission: str) -> bytes:
     """Call the student's function on one case; the results or the exception, packed."""
     refused_before = len(sandbox.REFUSED)
 
+    def own_module(name: str):
+        return importlib.import_module(f"rnnlab.{name}")
+
     def own_layer(name: str):
-        return getattr(importlib.import_module(f"rnnlab.{name}"), name)
+        return getattr(own_module(name), name)
 
     arrays: list = []
     started = time.perf_counter()
     try:
         args, kwargs = casefile.call_arguments(case, own_layer)
-        with casefile.trusted_helpers(case, module):
-            result = getattr(module, case.function)(*args, **kwargs)
+        owner = module if case.module == case.exercise else own_module(case.module)
+        with casefile.trusted_helpers(case, owner):
+            result = getattr(owner, case.function)(*args, **kwargs)
         outputs = casefile.as_outputs(result, case.single)
     except BaseException as error:  # student code may raise anything, SystemExit included
         report = {"status": "raised", "error": describe_error(error, submission)}

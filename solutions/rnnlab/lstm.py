@@ -91,6 +91,7 @@ def lstm(
     return_state: bool = False,
     go_backwards: bool = False,
     initial_state: tuple[ArrayLike, ArrayLike] | None = None,
+    mask: ArrayLike | None = None,
 ) -> np.ndarray | tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Run ``keras.layers.LSTM(U, ...)`` over a batch of sequences.
 
@@ -105,6 +106,9 @@ def lstm(
         go_backwards: read the sequence from step T-1 down to step 0; with
             ``return_sequences`` the outputs stay in that processing order.
         initial_state: ``(h_0, c_0)``, each ``(B, U)``; zeros when None.
+        mask: (Exercise 07) ``(B, T)`` bool, False at padding steps: there ``h`` and ``c``
+            are carried over unchanged and the output repeats the last unmasked step's
+            (zeros before the first one). None: every step counts.
 
     Returns:
         ``output`` of shape ``(B, T, U)`` or ``(B, U)``; with ``return_state`` the tuple
@@ -123,11 +127,14 @@ def lstm(
         h, c = np.zeros((batch, units)), np.zeros((batch, units))
     else:
         h, c = (np.asarray(state) for state in initial_state)
+    keep = np.ones((batch, steps), bool) if mask is None else np.asarray(mask, bool)
     order = range(steps - 1, -1, -1) if go_backwards else range(steps)
-    outputs = []
+    out, outputs = np.zeros((batch, units)), []
     for t in order:
-        h, c = lstm_step(inputs[:, t], h, c, kernel, recurrent_kernel, bias)
-        outputs.append(h)
-    output = np.stack(outputs, axis=1) if return_sequences else h
+        h_new, c_new = lstm_step(inputs[:, t], h, c, kernel, recurrent_kernel, bias)
+        step = keep[:, t, None]
+        h, c, out = np.where(step, h_new, h), np.where(step, c_new, c), np.where(step, h_new, out)
+        outputs.append(out)
+    output = np.stack(outputs, axis=1) if return_sequences else out
     return (output, h, c) if return_state else output
     # END SOLUTION

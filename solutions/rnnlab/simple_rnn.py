@@ -42,6 +42,7 @@ def simple_rnn(
     return_state: bool = False,
     go_backwards: bool = False,
     initial_state: ArrayLike | None = None,
+    mask: ArrayLike | None = None,
 ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Run ``keras.layers.SimpleRNN(U, ...)`` over a batch of sequences.
 
@@ -57,6 +58,9 @@ def simple_rnn(
         go_backwards: read the sequence from step T-1 down to step 0; with
             ``return_sequences`` the outputs stay in that processing order.
         initial_state: ``h_0``, shape ``(B, U)``; zeros when None.
+        mask: (Exercise 07) ``(B, T)`` bool, False at padding steps: there the state is
+            carried over unchanged and the output repeats the last unmasked step's
+            (zeros before the first one). None: every step counts.
 
     Returns:
         ``output`` of shape ``(B, T, U)`` or ``(B, U)``; with ``return_state`` the tuple
@@ -72,11 +76,14 @@ def simple_rnn(
     batch, steps, _ = inputs.shape
     units = np.shape(recurrent_kernel)[0]
     h = np.zeros((batch, units)) if initial_state is None else np.asarray(initial_state)
+    keep = np.ones((batch, steps), bool) if mask is None else np.asarray(mask, bool)
     order = range(steps - 1, -1, -1) if go_backwards else range(steps)
-    outputs = []
+    out, outputs = np.zeros((batch, units)), []
     for t in order:
-        h = simple_rnn_step(inputs[:, t], h, kernel, recurrent_kernel, bias)
-        outputs.append(h)
-    output = np.stack(outputs, axis=1) if return_sequences else h
+        new = simple_rnn_step(inputs[:, t], h, kernel, recurrent_kernel, bias)
+        step = keep[:, t, None]
+        h, out = np.where(step, new, h), np.where(step, new, out)
+        outputs.append(out)
+    output = np.stack(outputs, axis=1) if return_sequences else out
     return (output, h) if return_state else output
     # END SOLUTION

@@ -16,6 +16,7 @@ def bidirectional(
     *,
     merge_mode: str | None = "concat",
     return_sequences: bool = False,
+    mask: ArrayLike | None = None,
 ) -> np.ndarray | list[np.ndarray]:
     """Run ``keras.layers.Bidirectional(layer(U, ...), merge_mode=...)``.
 
@@ -27,13 +28,15 @@ def bidirectional(
 
     Args:
         inputs: shape ``(B, T, D)``.
-        layer: ``simple_rnn`` or ``lstm`` (or any function with their signature).
+        layer: ``simple_rnn``, ``lstm`` or ``gru`` (or any function with their signature).
         forward_weights: ``(kernel, recurrent_kernel[, bias])`` of the forward layer.
         backward_weights: the same for the backward layer (the second half of
             ``Bidirectional.get_weights()``).
         merge_mode: ``"concat"`` (forward first: width ``2U``), ``"sum"``, ``"ave"``,
             ``"mul"``, or None for the list ``[forward, backward]``.
         return_sequences: merge every step, ``(B, T, .)``, instead of the final states.
+        mask: (Exercise 07) ``(B, T)`` bool, passed on to both layers; with
+            ``return_sequences`` both halves are zeros at masked steps, as in Keras.
 
     Returns:
         the merged array, ``(B, T, 2U)`` or ``(B, 2U)`` for concat and ``(B, T, U)`` or

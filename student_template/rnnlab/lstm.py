@@ -78,6 +78,7 @@ def lstm(
     return_state: bool = False,
     go_backwards: bool = False,
     initial_state: tuple[ArrayLike, ArrayLike] | None = None,
+    mask: ArrayLike | None = None,
 ) -> np.ndarray | tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Run ``keras.layers.LSTM(U, ...)`` over a batch of sequences.
 
@@ -92,6 +93,9 @@ def lstm(
         go_backwards: read the sequence from step T-1 down to step 0; with
             ``return_sequences`` the outputs stay in that processing order.
         initial_state: ``(h_0, c_0)``, each ``(B, U)``; zeros when None.
+        mask: (Exercise 07) ``(B, T)`` bool, False at padding steps: there ``h`` and ``c``
+            are carried over unchanged and the output repeats the last unmasked step's
+            (zeros before the first one). None: every step counts.
 
     Returns:
         ``output`` of shape ``(B, T, U)`` or ``(B, U)``; with ``return_state`` the tuple

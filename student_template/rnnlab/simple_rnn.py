@@ -37,6 +37,7 @@ def simple_rnn(
     return_state: bool = False,
     go_backwards: bool = False,
     initial_state: ArrayLike | None = None,
+    mask: ArrayLike | None = None,
 ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Run ``keras.layers.SimpleRNN(U, ...)`` over a batch of sequences.
 
@@ -52,6 +53,9 @@ def simple_rnn(
         go_backwards: read the sequence from step T-1 down to step 0; with
             ``return_sequences`` the outputs stay in that processing order.
         initial_state: ``h_0``, shape ``(B, U)``; zeros when None.
+        mask: (Exercise 07) ``(B, T)`` bool, False at padding steps: there the state is
+            carried over unchanged and the output repeats the last unmasked step's
+            (zeros before the first one). None: every step counts.
 
     Returns:
         ``output`` of shape ``(B, T, U)`` or ``(B, U)``; with ``return_state`` the tuple

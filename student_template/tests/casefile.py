@@ -34,9 +34,18 @@ import numpy as np
 FORMAT_VERSION = 1
 
 
+LAYER_MODULES = ("simple_rnn", "lstm", "gru", "bidirectional")  # each defines the function of its name
+
+
+def module_of(exercise: str, function: str) -> str:
+    """The module of ``rnnlab`` that defines ``function`` as graded in ``exercise``: the
+    exercise's own, except for the layers' ``mask=``, graded in the masking exercise."""
+    return function if exercise == "masking" and function in LAYER_MODULES else exercise
+
+
 @dataclass(frozen=True)
 class Layer:
-    """A recurrent layer passed as an argument: ``"simple_rnn"`` or ``"lstm"``."""
+    """A recurrent layer passed as an argument: ``"simple_rnn"``, ``"lstm"`` or ``"gru"``."""
 
     name: str
 
@@ -72,6 +81,11 @@ class Case:
     source: str = "keras"
     replays: dict[str, list[Call]] = field(default_factory=dict)
     hidden: bool = False  # inputs and references are secret (set by the grader, never stored)
+
+    @property
+    def module(self) -> str:
+        """The module of ``rnnlab`` that defines the case's function."""
+        return module_of(self.exercise, self.function)
 
     def describe(self) -> str:
         """``function(arg shapes, options)``: what was called, never the values."""
@@ -246,15 +260,27 @@ def _layer_signature(
     return_state=False,
     go_backwards=False,
     initial_state=None,
+    mask=None,
 ):
-    """The signature shared by ``simple_rnn`` and ``lstm`` (used to normalise calls)."""
+    """The signature shared by ``simple_rnn``, ``lstm`` and ``gru`` (used to normalise calls)."""
 
 
 def _one_hot_signature(indices, depth):
     """The signature of ``one_hot``."""
 
 
-HELPER_SIGNATURES = {"layer": _layer_signature, "one_hot": _one_hot_signature}
+def _step_signature(x_t, h_prev, kernel, recurrent_kernel, bias=None):
+    """The signature of ``simple_rnn_step`` and ``gru_step``."""
+
+
+def _lstm_step_signature(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias=None):
+    """The signature of ``lstm_step``."""
+
+
+HELPER_SIGNATURES = {"layer": _layer_signature, "one_hot": _one_hot_signature,
+                     "simple_rnn_step": _step_signature, "gru_step": _step_signature,
+                     "lstm_step": _lstm_step_signature}
+STEP_OF = {"simple_rnn": "simple_rnn_step", "lstm": "lstm_step", "gru": "gru_step"}
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -325,26 +351,39 @@ def resolve(value: Any, layers: Callable[[str], Callable], replay: Replay | None
     return value
 
 
+def _replaced_helpers(case: Case, module: Any) -> Iterator[str]:
+    """The module attributes that play back the case's recorded calls.
+
+    The ``one_hot`` that ``embedding.py`` imported from ``rnnlab.one_hot`` (a helper of that
+    name written in the module itself is the exercise's own code), and a layer's own step
+    function in the masking exercise's calls (the loop's mask handling is graded there, not
+    the cell, which Exercises 03, 04 and 06 grade).
+    """
+    if "one_hot" in case.replays:
+        imported = getattr(sys.modules.get("rnnlab.one_hot"), "one_hot", None)
+        if imported is not None and getattr(module, "one_hot", None) is imported:
+            yield "one_hot"
+    step = STEP_OF.get(case.function)
+    if step in case.replays and callable(getattr(module, step, None)):
+        yield step
+
+
 @contextmanager
 def trusted_helpers(case: Case, module: Any) -> Iterator[None]:
-    """While the call runs, ``module.one_hot`` plays back the case's recorded calls.
+    """While the call runs, the module's helpers play back the case's recorded calls.
 
-    ``embedding_matmul`` then uses a ``one_hot`` that Keras vouches for (any other call
-    falls back to the student's own); the module's attribute is restored afterwards. Only
-    the ``one_hot`` that ``embedding.py`` imported from ``rnnlab.one_hot`` is replaced: a
-    helper of that name written in the module itself is the exercise's own code.
+    ``embedding_matmul`` then uses a ``one_hot`` that Keras vouches for, a masked ``lstm`` an
+    ``lstm_step`` that Keras vouches for; any other call falls back to the student's own.
+    The module's attributes are restored afterwards.
     """
-    calls = case.replays.get("one_hot")
-    imported = getattr(sys.modules.get("rnnlab.one_hot"), "one_hot", None)
-    if not calls or imported is None or getattr(module, "one_hot", None) is not imported:
-        yield
-        return
-    original = module.one_hot
-    module.one_hot = Replay("one_hot", calls, original)
+    originals = {name: getattr(module, name) for name in _replaced_helpers(case, module)}
+    for name, original in originals.items():
+        setattr(module, name, Replay(name, case.replays[name], original))
     try:
         yield
     finally:
-        module.one_hot = original
+        for name, original in originals.items():
+            setattr(module, name, original)
 
 
 def call_arguments(
@@ -367,7 +406,7 @@ def call_arguments(
 # --- comparing -----------------------------------------------------------------------------
 
 RTOL = ATOL = 1e-5  # |got - expected| <= ATOL + RTOL * |expected|, elementwise
-DTYPE_GRADED = {"one_hot": np.float32}
+DTYPE_GRADED = {"one_hot": np.float32, "padding_mask": np.bool_}
 
 
 NOT_A_TUPLE, NOT_AN_ARRAY, NOT_NUMBERS = (  # how as_outputs's messages begin
@@ -418,8 +457,9 @@ def _mismatch(label: str, expected: np.ndarray, got: np.ndarray, reveal: bool) -
 
 RESULT_NAMES = {"lstm_gates": ("i", "f", "g", "o"), "lstm_step": ("h_t", "c_t"),
                 "simple_rnn": ("output", "h_T"), "lstm": ("output", "h_T", "c_T"),
-                "bidirectional": ("forward", "backward")}
-RECURRENT = ("simple_rnn", "lstm", "bidirectional")  # their 3-D outputs are (batch, time, units)
+                "bidirectional": ("forward", "backward"), "gru_gates": ("z", "r", "h_tilde"),
+                "gru": ("output", "h_T")}
+RECURRENT = ("simple_rnn", "lstm", "gru", "bidirectional")  # their 3-D outputs are (batch, time, units)
 
 
 def result_names(case: Case) -> list[str]:
