@@ -61,7 +61,8 @@ def test_hidden_cases_are_more_and_different_than_public_ones():
 
 
 def test_bidirectional_is_graded_with_a_trusted_layer(tmp_path, workers):
-    """A wrong simple_rnn and lstm cost nothing in bidirectional, a wrong one_hot nothing in embedding."""
+    """A wrong simple_rnn and lstm cost nothing in bidirectional, a wrong one_hot nothing in embedding,
+    and wrong cells nothing in masking (its layer cases play back a trusted step)."""
     mistakes = (
         Mistake("relu", "simple_rnn", "return np.tanh(z)", "return np.maximum(z, 0)"),
         Mistake("no cell", "lstm", "c_t = f * np.asarray(c_prev) + i * g", "c_t = i * g"),
@@ -71,6 +72,7 @@ def test_bidirectional_is_graded_with_a_trusted_layer(tmp_path, workers):
     result = grade(make_submission(tmp_path, mistakes), workers)
     assert result.exercise_score("bidirectional") == POINTS["bidirectional"]
     assert result.exercise_score("embedding") == POINTS["embedding"]
+    assert result.exercise_score("masking") == POINTS["masking"]
     assert result.exercise_score("simple_rnn") < POINTS["simple_rnn"]
 
 
@@ -141,7 +143,7 @@ def test_batch_keeps_finished_grades_and_grades_only_what_is_new(tmp_path):
     first = _autograder("batch", str(folder), "--out", str(out), "--jobs", "2")
     assert first.returncode == 0, first.stderr
     make_submission(folder / "carol", (Mistake("T-2", "simple_rnn", "output = np.stack(outputs, axis=1) "
-                                               "if return_sequences else h",
+                                               "if return_sequences else out",
                                                "output = np.stack(outputs, axis=1) if return_sequences "
                                                "else outputs[max(len(outputs) - 2, 0)]"),))
     second = _autograder("batch", str(folder), "--out", str(out))
@@ -149,7 +151,7 @@ def test_batch_keeps_finished_grades_and_grades_only_what_is_new(tmp_path):
     rows = {row["student"]: row for row in csv.DictReader(out.open())}
     assert rows["alice"]["total"] == "100"
     assert rows["bob"]["total"] == "0" and "no rnnlab/" in rows["bob"]["error"]
-    assert 0 < float(rows["carol"]["total"]) < 100 and rows["carol"]["lstm"] == "30"
+    assert 0 < float(rows["carol"]["total"]) < 100 and rows["carol"]["lstm"] == f"{POINTS['lstm']:g}"
     assert (tmp_path / "grades-feedback" / "carol.txt").read_text().startswith("Submission:")
 
 
