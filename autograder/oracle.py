@@ -60,11 +60,16 @@ def _with_weights(layer: Any, input_shape: tuple, weights: list[np.ndarray]) -> 
     return layer
 
 
+def _new_layer(name: str, units: int, **options: Any) -> Any:
+    """``SimpleRNN``/``LSTM``/``GRU`` in float64; LSTM and GRU off cuDNN, whose masked steps
+    come out as zeros on a GPU (the CPU kernel, graded here, carries the last output)."""
+    no_cudnn = {} if name == "simple_rnn" else {"use_cudnn": False}
+    return LAYERS[name](units, dtype="float64", **no_cudnn, **options)
+
+
 def _recurrent_layer(name: str, weights: tuple, **options: Any) -> Any:
-    """``SimpleRNN``/``LSTM``/``GRU`` in float64 with ``weights = (kernel, recurrent[, bias])``."""
-    layer = LAYERS[name](
-        _units(weights), use_bias=len(weights) == 3, dtype="float64", **options
-    )
+    """A float64 layer built with ``weights = (kernel, recurrent[, bias])``."""
+    layer = _new_layer(name, _units(weights), use_bias=len(weights) == 3, **options)
     return _with_weights(layer, (None, None, weights[0].shape[0]), list(weights))
 
 
@@ -166,12 +171,8 @@ def _mask(mask: np.ndarray | None) -> tf.Tensor | None:
 
 
 def _bidirectional(inputs, layer: Layer, forward, backward, *, merge_mode, return_sequences, mask=None):
-    inner = LAYERS[layer.name](
-        _units(forward),
-        use_bias=len(forward) == 3,
-        return_sequences=return_sequences,
-        dtype="float64",
-    )
+    inner = _new_layer(layer.name, _units(forward), use_bias=len(forward) == 3,
+                       return_sequences=return_sequences)
     wrapper = keras.layers.Bidirectional(inner, merge_mode=merge_mode, dtype="float64")
     wrapper = _with_weights(wrapper, (None, None, inputs.shape[-1]), [*forward, *backward])
     return _numpy(wrapper(_float64(inputs), mask=_mask(mask)))

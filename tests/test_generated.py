@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from autograder import references, template
 from autograder.casefile import input_arrays, load_cases
-from autograder.catalog import EXERCISES
+from autograder.catalog import EXERCISES, POINTS, folder, number
 from autograder.suites import build_suite, suite_seed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -180,3 +180,13 @@ def test_fixtures_with_a_seed_redraw_only_the_hidden_suite(tmp_path):
     meta, cases = load_cases(tmp_path / "hidden" / "lstm.cases")
     assert meta["seed"] == 123
     assert [c.name for c in cases] == [c.name for c in references.load("hidden", "lstm")]
+
+
+def test_every_statement_states_the_points_of_its_exercise():
+    """``**Points: N.**`` in each statement, and the template README's table, say catalog.POINTS."""
+    table = (ROOT / "exercises" / "README.md").read_text()
+    for exercise in EXERCISES:
+        statement = (ROOT / "exercises" / folder(exercise) / "README.md").read_text()
+        assert f"**Points: {POINTS[exercise]}.**" in statement, exercise
+        row = next(line for line in table.splitlines() if line.startswith(f"| {number(exercise)} "))
+        assert row.rstrip(" |").endswith(str(POINTS[exercise])), row

@@ -76,6 +76,20 @@ def test_bidirectional_is_graded_with_a_trusted_layer(tmp_path, workers):
     assert result.exercise_score("simple_rnn") < POINTS["simple_rnn"]
 
 
+def test_layers_without_mask_lose_the_masking_points_only(tmp_path, workers):
+    """Layers written before Exercise 07 (no ``mask`` parameter) and a stub ``padding_mask``
+    cost the masking exercise its points and nothing elsewhere."""
+    no_mask = [Mistake(f"{layer} without mask", layer, "    mask: ArrayLike | None = None,\n", "")
+               for layer in ("simple_rnn", "lstm", "gru")]
+    no_mask += [Mistake(f"{layer} keeps every step", layer,
+                        "np.ones((batch, steps), bool) if mask is None else np.asarray(mask, bool)",
+                        "np.ones((batch, steps), bool)") for layer in ("simple_rnn", "lstm", "gru")]
+    no_mask.append(Mistake("stub", "masking", "return np.asarray(ids) != 0", "raise NotImplementedError"))
+    result = grade(make_submission(tmp_path, tuple(no_mask)), workers)
+    assert result.exercise_score("masking") < POINTS["masking"] / 2
+    assert all(result.exercise_score(e) == POINTS[e] for e in EXERCISES if e != "masking")
+
+
 def test_a_one_hot_written_inside_embedding_is_the_students_own(tmp_path, workers):
     """Only the one_hot imported from rnnlab.one_hot is played back: a broken helper of that
     name defined in embedding.py costs embedding_matmul its points, and one_hot keeps its own."""
