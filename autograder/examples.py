@@ -2,8 +2,11 @@
 
 Every exercise's notebook replays the notes' example: the sentence "What time is it ?"
 with the dictionary ``{"is": 0, "it": 1, "What": 2, "time": 3, "?": 4}``, the ids
-``[[2 3 0 1 4]]``, ``Embedding(5, 100)``, ``SimpleRNN(64)``, ``LSTM(64)`` and
-``Bidirectional(SimpleRNN(64))``, all with ``use_bias=False`` as in the notes. Students
+``[[2 3 0 1 4]]``, ``Embedding(5, 100)``, ``SimpleRNN(64)``, ``LSTM(64)``, ``GRU(64)`` and
+``Bidirectional(SimpleRNN(64))``, all with ``use_bias=False`` as in the notes (the GRU also
+once with a bias). Exercise 07 pads sentences of the notes' words (:data:`PADDED`) with id 0,
+so its dictionary is the notes' shifted by one (:data:`MASK_VOCAB`); exercise 08 stores
+``count_params()`` of the layers in :data:`PARAM_CASES`. Students
 have no TensorFlow, so :func:`generate` stores, per exercise, the ids, the weights and the
 outputs Keras gave in ``exercises/NN_name/example.npz``; a notebook reads that file when
 it cannot import Keras, and recomputes and compares when it can.
@@ -41,6 +44,15 @@ EMBEDDING_SIZE = 100  # E: output_dim of the notes' Embedding
 UNITS = 64  # U: units of the notes' SimpleRNN and LSTM
 SEED = 20230630  # the date of the first note
 GRID = 2.0**-12  # weights are multiples of this: exact in float32, and they compress well
+PADDED = ("What time is it ?", "it is time", "What ?")  # exercise 07's batch, lengths 5, 3, 2
+MASK_VOCAB = {word: id_ + 1 for word, id_ in VOCAB.items()}  # id 0 is kept for the padding
+# Exercise 08: (layer, input_dim, units, use_bias, bidirectional) of every count stored.
+PARAM_CASES = (
+    ("embedding", len(VOCAB), EMBEDDING_SIZE, False, False),
+    *((layer, EMBEDDING_SIZE, UNITS, use_bias, bidirectional)
+      for use_bias, bidirectional in ((False, False), (True, False), (True, True))
+      for layer in ("simple_rnn", "lstm", "gru")),
+)
 FRESH_TOLERANCE = 1e-9  # stored outputs vs a fresh float64 computation
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so the same arrays give the same bytes
 
@@ -48,6 +60,14 @@ _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so the same arrays give the same byt
 def token_ids() -> np.ndarray:
     """The ids of the sentence, as a batch of one: ``[[2 3 0 1 4]]``, shape ``(1, 5)``."""
     return np.array([[VOCAB[word] for word in SENTENCE.split()]])
+
+
+def padded_ids(sentences: tuple[str, ...] = PADDED, *, pre: bool = False) -> np.ndarray:
+    """Exercise 07's batch: the sentences' :data:`MASK_VOCAB` ids, padded with 0 to one length."""
+    rows = [[MASK_VOCAB[word] for word in sentence.split()] for sentence in sentences]
+    steps = max(len(row) for row in rows)
+    pads = [[0] * (steps - len(row)) for row in rows]
+    return np.array([pad + row if pre else row + pad for row, pad in zip(rows, pads, strict=True)])
 
 
 def _on_grid(values: np.ndarray) -> np.ndarray:
@@ -80,6 +100,10 @@ def draw_weights(seed: int = SEED) -> dict[str, list[np.ndarray]]:
         "simple_rnn": recurrent(1),
         "lstm": recurrent(4),
         "bidirectional": recurrent(1) + recurrent(1),  # forward, then backward
+        # drawn after the others, so that adding them changed none of the weights above
+        "gru": recurrent(3),
+        "gru_bias": [_on_grid(rng.uniform(-0.5, 0.5, size=(2, 3 * U)))],
+        "padding_row": [_on_grid(rng.normal(size=(1, E)))],  # exercise 07's row for id 0
     }
 
 
@@ -92,14 +116,107 @@ def _import_keras() -> Any:
     return tf, keras
 
 
-def _run(layer: Any, inputs: np.ndarray, weights: list[np.ndarray]) -> Any:
-    """Build ``layer`` on ``inputs``, load ``weights`` and call it again."""
+def _run(layer: Any, inputs: np.ndarray, weights: list[np.ndarray], mask: Any = None) -> Any:
+    """Build ``layer`` on ``inputs``, load ``weights`` and call it again (with ``mask``)."""
     layer(inputs)
     layer.set_weights(weights)
-    outputs = layer(inputs)
+    outputs = layer(inputs) if mask is None else layer(inputs, mask=mask)
     if isinstance(outputs, (list, tuple)):
         return [np.asarray(output) for output in outputs]
     return np.asarray(outputs)
+
+
+RECURRENT = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}  # Keras's class names
+
+
+def _layer(keras: Any, name: str, **options: Any) -> Any:
+    """The notes' recurrent layer ``name``: 64 units, float64, no bias unless ``use_bias=True``."""
+    options = {"units": UNITS, "use_bias": False, "dtype": "float64", **options}
+    return getattr(keras.layers, RECURRENT[name])(**options)
+
+
+def _bidirectional(keras: Any, return_sequences: bool) -> Any:
+    """``Bidirectional(SimpleRNN(64))`` in float64 (the wrapper casts to its own dtype)."""
+    inner = _layer(keras, "simple_rnn", return_sequences=return_sequences)
+    return keras.layers.Bidirectional(inner, dtype="float64")
+
+
+def _gru_example(keras: Any, weights: dict[str, list[np.ndarray]], embedded: dict[str, Any]) -> dict:
+    """Exercise 06: ``GRU(64)`` on the sentence, without a bias as in the notes, then with one."""
+    emb_out, gru = embedded["emb_out"], weights["gru"]
+    seq_out, state = _run(_layer(keras, "gru", return_sequences=True, return_state=True), emb_out, gru)
+    biased = gru + weights["gru_bias"]
+    return {
+        **embedded, "kernel": gru[0], "recurrent_kernel": gru[1], "bias": biased[2],
+        "seq_out": seq_out, "fin_out": _run(_layer(keras, "gru"), emb_out, gru), "state": state,
+        "biased_seq_out": _run(_layer(keras, "gru", use_bias=True, return_sequences=True),
+                               emb_out, biased),
+    }
+
+
+def _masking_example(keras: Any, weights: dict[str, list[np.ndarray]], common: dict[str, Any]) -> dict:
+    """Exercise 07: the :data:`PADDED` batch, post- and pre-padded, through masked layers.
+
+    The layers' weights are those of the examples of 03-06 (the notebook reads them there).
+    """
+    table = np.concatenate([weights["padding_row"][0], weights["embedding"][0]])  # row 0: padding
+    embedding = keras.layers.Embedding(len(MASK_VOCAB) + 1, EMBEDDING_SIZE, mask_zero=True,
+                                       dtype="float64")
+    ids = {"post": padded_ids(), "pre": padded_ids(pre=True)}
+    embedded = {side: _run(embedding, ids[side], [table]) for side in ids}
+    masks = {side: np.asarray(embedding.compute_mask(ids[side])) for side in ids}
+    rnn = weights["simple_rnn"]
+
+    def simple_rnn(side: str, masked: bool, **options: Any) -> Any:
+        mask = masks[side] if masked else None
+        return _run(_layer(keras, "simple_rnn", **options), embedded[side], rnn, mask)
+
+    alone = [_run(_layer(keras, "simple_rnn"), _run(embedding, padded_ids((sentence,)), [table]), rnn)
+             for sentence in PADDED]
+    arrays = {**common, "table": table, "notes_mask": np.asarray(embedding.compute_mask(token_ids())),
+              "alone_fin": np.concatenate(alone)}
+    for side in ids:
+        arrays.update({
+            f"{side}_ids": ids[side], f"{side}_mask": masks[side], f"{side}_emb": embedded[side],
+            f"{side}_seq": simple_rnn(side, True, return_sequences=True),
+            f"{side}_seq_unmasked": simple_rnn(side, False, return_sequences=True),
+            f"{side}_fin": simple_rnn(side, True),
+            f"{side}_fin_unmasked": simple_rnn(side, False),
+        })
+    for name in ("lstm", "gru"):
+        layer = _layer(keras, name, return_sequences=True)
+        arrays[f"{name}_seq"] = _run(layer, embedded["post"], weights[name], masks["post"])
+    for name, return_sequences in (("bi_seq", True), ("bi_fin", False)):
+        arrays[name] = _run(_bidirectional(keras, return_sequences), embedded["post"],
+                            weights["bidirectional"], masks["post"])
+    return arrays
+
+
+def _built_layer(keras: Any, layer: str, input_dim: int, units: int, use_bias: bool,
+                 bidirectional: bool) -> Any:
+    """The built Keras layer of one :data:`PARAM_CASES` row (float32, as Keras builds by default)."""
+    if layer == "embedding":
+        built = keras.layers.Embedding(input_dim, units)
+        built.build((None, None))
+        return built
+    built = getattr(keras.layers, RECURRENT[layer])(units, use_bias=use_bias)
+    if bidirectional:
+        built = keras.layers.Bidirectional(built)
+    built.build((None, None, input_dim))
+    return built
+
+
+def _params_example(keras: Any, common: dict[str, Any]) -> dict:
+    """Exercise 08: ``count_params()`` of every :data:`PARAM_CASES` layer, and their weights' shapes."""
+    columns = list(zip(*PARAM_CASES, strict=True))
+    built = [_built_layer(keras, *case) for case in PARAM_CASES]
+    return {
+        **common,
+        **{f"case_{name}": np.array(column) for name, column in
+           zip(("layer", "input_dim", "units", "use_bias", "bidirectional"), columns, strict=True)},
+        "keras_counts": np.array([layer.count_params() for layer in built], dtype=np.int64),
+        "weight_shapes": np.array([str([tuple(w.shape) for w in layer.get_weights()]) for layer in built]),
+    }
 
 
 def compute(seed: int = SEED) -> dict[str, dict[str, np.ndarray]]:
@@ -109,7 +226,7 @@ def compute(seed: int = SEED) -> dict[str, dict[str, np.ndarray]]:
     weights = draw_weights(seed)
     ids = token_ids()
     words = np.array(SENTENCE.split())
-    V, E, U = len(VOCAB), EMBEDDING_SIZE, UNITS
+    V, E = len(VOCAB), EMBEDDING_SIZE
     meta = np.array(f"tensorflow {tf.__version__}, keras {keras.__version__}, "
                     f"float64 layers, TF32 off, seed {seed}")
     common = {"meta": meta, "words": words, "ids": ids}
@@ -120,25 +237,16 @@ def compute(seed: int = SEED) -> dict[str, dict[str, np.ndarray]]:
     rows = emb_out[0]  # every pair of the sentence's embeddings: (5, 1, E) against (1, 5, E)
     cosine = -keras.losses.cosine_similarity(rows[:, None, :], rows[None, :, :], axis=-1)
 
-    def recurrent(make: Any, name: str) -> tuple[Any, Any]:
-        sequences = _run(make(return_sequences=True, return_state=True), emb_out, weights[name])
-        final = _run(make(return_sequences=False), emb_out, weights[name])
+    def recurrent(name: str) -> tuple[Any, Any]:
+        sequences = _run(_layer(keras, name, return_sequences=True, return_state=True), emb_out,
+                         weights[name])
+        final = _run(_layer(keras, name), emb_out, weights[name])
         return sequences, final
 
-    def simple_rnn(**options: Any) -> Any:
-        return layers.SimpleRNN(units=U, use_bias=False, dtype="float64", **options)
-
-    def lstm(**options: Any) -> Any:
-        return layers.LSTM(units=U, use_bias=False, dtype="float64", **options)
-
-    def bidirectional(return_sequences: bool) -> Any:
-        return layers.Bidirectional(simple_rnn(return_sequences=return_sequences),
-                                    dtype="float64")
-
-    (rnn_seq, rnn_state), rnn_fin = recurrent(simple_rnn, "simple_rnn")
-    (lstm_seq, lstm_h, lstm_c), lstm_fin = recurrent(lstm, "lstm")
-    bi_seq = _run(bidirectional(True), emb_out, weights["bidirectional"])
-    bi_fin = _run(bidirectional(False), emb_out, weights["bidirectional"])
+    (rnn_seq, rnn_state), rnn_fin = recurrent("simple_rnn")
+    (lstm_seq, lstm_h, lstm_c), lstm_fin = recurrent("lstm")
+    bi_seq = _run(_bidirectional(keras, True), emb_out, weights["bidirectional"])
+    bi_fin = _run(_bidirectional(keras, False), emb_out, weights["bidirectional"])
     kernels = ("kernel", "recurrent_kernel")
     bi_names = [f"{half}_{name}" for half in ("forward", "backward") for name in kernels]
     return {
@@ -156,6 +264,9 @@ def compute(seed: int = SEED) -> dict[str, dict[str, np.ndarray]]:
             **embedded, **dict(zip(bi_names, weights["bidirectional"], strict=True)),
             "seq_out": bi_seq, "fin_out": bi_fin,
         },
+        "gru": _gru_example(keras, weights, embedded),
+        "masking": _masking_example(keras, weights, common),
+        "params": _params_example(keras, common),
     }
 
 

@@ -15,7 +15,7 @@ run ``python -m autograder template`` to copy them into the student template.
 from __future__ import annotations
 
 from pathlib import Path
-from textwrap import dedent
+from textwrap import dedent, indent
 
 import nbformat
 
@@ -35,7 +35,11 @@ TITLES = {
     "simple_rnn": ("SimpleRNN, 순환 레이어", "SimpleRNN, the recurrent layer"),
     "lstm": ("LSTM, 게이트와 셀 상태", "LSTM, gates and a cell state"),
     "bidirectional": ("양방향 RNN", "Bidirectional, reading both ways"),
+    "gru": ("GRU, 게이트 둘에 상태 하나", "GRU, two gates around one state"),
+    "masking": ("마스킹과 패딩", "Masking and padding"),
+    "params": ("파라미터 수 세기", "Counting parameters"),
 }
+UNWEIGHTED = ("one_hot", "params")  # their notebooks give the student's code no weights
 
 
 def md(text: str) -> Cell:
@@ -53,7 +57,7 @@ def code(text: str) -> Cell:
 
 def _intro(exercise: str) -> Cell:
     ko, en = TITLES[exercise]
-    weighted = exercise != "one_hot"
+    weighted = exercise not in UNWEIGHTED
     same_ko = "같은 예제, 같은 가중치로" if weighted else "같은 예제로"
     same_en = "on the same example with the same weights" if weighted else "on the same example"
     return md(f"""
@@ -226,7 +230,7 @@ PITFALLS_LIVE = code("""
 
 
 def _your_turn(exercise: str, functions: str, functions_ko: str | None = None) -> Cell:
-    weighted = exercise != "one_hot"
+    weighted = exercise not in UNWEIGHTED
     same_ko = "같은 입력과 같은 가중치(`layer.get_weights()`)로" if weighted else "같은 입력으로"
     same_en = ("on the same inputs with the same weights (`layer.get_weights()`)" if weighted
                else "on the same inputs")
@@ -271,6 +275,30 @@ def _self_check(exercise: str) -> list[Cell]:
             assert check.returncode == 0, "some public checks fail: read the report above"
         """),
     ]
+
+
+def _keras_or_stored(with_keras: str | tuple[str, ...], stored: str, then: str = "") -> Cell:
+    """A code cell: ``with_keras`` (parts, each dedented) when Keras is there, else ``stored``
+    (from example.npz), then ``then``."""
+    parts = (with_keras,) if isinstance(with_keras, str) else with_keras
+    keras_code = "\n".join(dedent(part).strip() for part in parts)
+    body = (f"if keras is not None:\n{indent(keras_code, '    ')}\n"
+            f"else:\n{indent(dedent(stored).strip(), '    ')}\n{dedent(then).strip()}")
+    return ("code", body.strip())
+
+
+def _figure(prepare: str, draw: str) -> Cell:
+    """A code cell: ``prepare``, then ``draw`` when matplotlib is there."""
+    body = (f"{dedent(prepare).strip()}\n\nif plt is None:\n"
+            f"    print(\"pip install matplotlib to see the picture\")\n"
+            f"else:\n{indent(dedent(draw).strip(), '    ')}")
+    return ("code", body.strip())
+
+
+EMBEDDED = """
+    embedding_layer = keras.layers.Embedding(input_dim=len(dic), output_dim=100, dtype="float64")
+    emb_out = from_keras(embedding_layer, ids, [EXAMPLE["embeddings"]])
+"""
 
 
 def _next(text_ko: str, text_en: str) -> Cell:
@@ -1215,12 +1243,752 @@ def _bidirectional() -> list[Cell]:
         """),
         *_self_check("bidirectional"),
         _next(
-            "Bidirectional은 순방향과 역방향 두 레이어를 따로 된 가중치로 돌리고, 역방향 출력을 "
-            "시간 순서로 뒤집어 합칩니다. concat이면 폭이 두 배(128)입니다. 다섯 연습을 모두 "
-            "마쳤다면 `python -m pytest`로 전체를 점검하세요.",
+            "Bidirectional은 순방향과 역방향 두 레이어를 각자의 가중치로 실행하고, 역방향 출력을 "
+            "시간 순서로 되돌린 뒤 합칩니다. concat이면 출력 크기가 두 배(128)가 됩니다. 다음 "
+            "연습 06에서는 LSTM의 가벼운 형제인 GRU를 만듭니다. 여러분의 `bidirectional`은 GRU도 "
+            "그대로 감쌀 수 있습니다.",
             "Bidirectional runs a forward and a backward layer with separate weights, flips the "
-            "backward outputs back to time order and merges; concat doubles the width (128). If "
-            "all five exercises are done, check everything with `python -m pytest`.",
+            "backward outputs back to time order and merges; concat doubles the width (128). Next, "
+            "Exercise 06 builds GRU, LSTM's lighter sibling: your `bidirectional` wraps it as it is.",
+        ),
+    ]
+
+
+# --- 06 GRU ------------------------------------------------------------------------------
+
+
+def _gru() -> list[Cell]:
+    return [
+        md("""
+            ## GRU: 더 단순한 게이트 RNN · GRU, a simpler gated RNN
+
+            **KO** GRU(Gated Recurrent Unit)도 LSTM(04)처럼 게이트로 기울기 소실을 줄이는 순환
+            레이어지만, 구조가 더 단순합니다. 셀 상태 `c`가 따로 없고, SimpleRNN처럼 은닉 상태
+            `h` 하나만 들고 다닙니다. 대신 게이트 두 개가 그 `h`를 얼마나 유지하고 얼마나 새로
+            쓸지 정합니다:
+            - **update gate** `z`: 이전 상태 `h_{t-1}`를 얼마나 그대로 둘지 정합니다. LSTM의
+              forget gate와 input gate가 하던 일을 게이트 하나가 맡습니다: 남기지 않은 만큼을 새로
+              씁니다.
+            - **reset gate** `r`: 후보를 만들 때 이전 상태를 얼마나 참고할지 정합니다.
+            - **candidate** `h̃` (`tanh`): 새로 쓸 수 있는 값입니다.
+
+            **EN** A GRU (gated recurrent unit) is a recurrent layer that, like the LSTM (04),
+            uses gates against vanishing gradients, but it is simpler. There is no separate cell
+            state `c`: like SimpleRNN it carries one hidden state `h`, and two gates decide how
+            much of it to keep and how much to rewrite:
+            - **update gate** `z`: how much of the old state `h_{t-1}` to keep. One gate does the
+              work of the LSTM's forget and input gates: it writes exactly as much as it does not
+              keep.
+            - **reset gate** `r`: how much of the old state the candidate may look at.
+            - **candidate** `h̃` (`tanh`): the new values that could be written.
+        """),
+        md("""
+            ## 블록 셋, 가중치 3배 · Three blocks, three times the weights
+
+            **KO** 블록이 셋(z, r, h)이므로 kernel은 `(D, 3U)`, recurrent kernel은 `(U, 3U)`
+            입니다. Keras 3의 기본값 `reset_after=True`에서는 reset gate `r`이 recurrent 쪽
+            행렬곱 *뒤에* 곱해집니다. 그래서 bias가 두 줄 `(2, 3U)`입니다: 0번 줄은 입력 쪽, 1번
+            줄은 `r` 안쪽의 recurrent 쪽 bias라서 하나로 합칠 수 없습니다. `z`는 *이전* 상태의
+            몫입니다: `z = 1`이면 `h`가 그대로 남습니다. (`h_t = (1 - z) * h_{t-1} + z * h̃`처럼
+            반대로 쓰는 교과서도 있습니다. 여기서는 Keras를 따릅니다.)
+
+            **EN** Three blocks (z, r, h) make the kernel `(D, 3U)` and the recurrent kernel
+            `(U, 3U)`. With Keras 3's default `reset_after=True`, the reset gate `r` multiplies
+            the recurrent part *after* its matmul, which is why the bias has two rows, `(2, 3U)`:
+            row 0 for the input part, row 1 for the recurrent part inside `r * (...)`, so the two
+            cannot be merged. `z` is the share of the *old* state: `z = 1` leaves `h` unchanged.
+            (Some textbooks write it the other way round, `h_t = (1 - z) * h_{t-1} + z * h̃`; we
+            follow Keras.)
+
+            ```
+            x_z, x_r, x_h = split(x_t @ W + b[0])          W: (D, 3U),  b: (2, 3U), blocks z, r, h
+            h_z, h_r, h_h = split(h_{t-1} @ R + b[1])      R: (U, 3U)
+            z = sigmoid(x_z + h_z)     r = sigmoid(x_r + h_r)
+            h̃ = tanh(x_h + r * h_h)                        (reset_after=True: r after the matmul)
+            h_t = z * h_{t-1} + (1 - z) * h̃                 z = 1 keeps the old state
+            ```
+        """),
+        md("""
+            ## LSTM 옆의 GRU · GRU beside LSTM
+
+            **KO** 노트의 예제(입력 100차원, 64 유닛)로 세 레이어를 나란히 놓으면:
+
+            **EN** The three layers side by side, on the notes' example (100 input features, 64
+            units):
+
+            | | SimpleRNN | LSTM | GRU |
+            |---|---|---|---|
+            | blocks · 블록 | 1 | 4 (i, f, c, o) | 3 (z, r, h) |
+            | states · 상태 | `h` | `h`, `c` | `h` |
+            | kernel | `(100, 64)` | `(100, 256)` | `(100, 192)` |
+            | recurrent kernel | `(64, 64)` | `(64, 256)` | `(64, 192)` |
+            | bias (`use_bias=True`) | `(64,)` | `(256,)` | `(2, 192)` |
+            | `return_state` | `(output, h)` | `(output, h, c)` | `(output, h)` |
+
+            **KO** GRU의 가중치는 LSTM의 4분의 3이고 상태도 하나뿐이라 더 가볍고 빠르며, 많은
+            과제에서 LSTM과 비슷한 성능을 냅니다.
+
+            **EN** A GRU has three quarters of an LSTM's weights and a single state, so it is
+            lighter and faster, and on many tasks it does about as well.
+        """),
+        md("""
+            ## 노트의 예제, Keras 3로 · The notes' example in Keras 3
+
+            **KO** 노트는 GRU를 다루지 않지만, LSTM 때처럼 레이어 이름만 바꾸면 됩니다:
+            `GRU(units=64, use_bias=False)`. 출력은 `(1, 5, 64)`(모든 스텝)와 `(1, 64)`(최종
+            스텝), kernel은 `(100, 192)`입니다. 두 줄짜리 bias를 보려고 Keras의 기본값
+            `use_bias=True`로 한 번 더 돌립니다 (bias는 `example.npz`의 것).
+
+            **EN** The notes do not cover the GRU, but as for the LSTM only the layer's name
+            changes: `GRU(units=64, use_bias=False)`. The outputs are `(1, 5, 64)` (every step)
+            and `(1, 64)` (last step); the kernel is `(100, 192)`. To see the two-row bias, we run
+            it once more with Keras's default `use_bias=True` (the bias comes from `example.npz`).
+        """),
+        SENTENCE,
+        _keras_or_stored((EMBEDDED, """
+            gru_seq_layer = keras.layers.GRU(
+                units=64, return_sequences=True, return_state=True, use_bias=False, dtype="float64"
+            )
+            example_weights = [EXAMPLE["kernel"], EXAMPLE["recurrent_kernel"]]
+            gru_seq_out, gru_h = from_keras(gru_seq_layer, emb_out, example_weights)
+            weights = gru_seq_layer.get_weights()  # [kernel (100, 192), recurrent (64, 192)]
+
+            gru_fin_out = from_keras(keras.layers.GRU(units=64, use_bias=False, dtype="float64"),
+                                     emb_out, weights)
+            biased_layer = keras.layers.GRU(units=64, return_sequences=True, dtype="float64")
+            biased_out = from_keras(biased_layer, emb_out, [*weights, EXAMPLE["bias"]])
+            bias = biased_layer.get_weights()[2]  # (2, 192): input row, recurrent row
+            for name, value in [("seq_out", gru_seq_out), ("fin_out", gru_fin_out), ("state", gru_h),
+                                ("biased_seq_out", biased_out)]:
+                same_as_stored(name, value)
+        """), """
+            emb_out, gru_h, bias = EXAMPLE["emb_out"], EXAMPLE["state"], EXAMPLE["bias"]
+            gru_seq_out, gru_fin_out = EXAMPLE["seq_out"], EXAMPLE["fin_out"]
+            biased_out = EXAMPLE["biased_seq_out"]
+            weights = [EXAMPLE["kernel"], EXAMPLE["recurrent_kernel"]]
+        """, """
+            print("GRU 결과 (모든 Step Output) / every step:", gru_seq_out.shape)
+            print("GRU 결과 (최종 Step Output) / last step:", gru_fin_out.shape)
+            print("GRU Layer의 Weight 형태 / weight shapes:", [w.shape for w in weights])
+            print("bias (use_bias=True):", bias.shape)
+        """),
+        code("""
+            # The three layers' weights, from D = 100 and U = 64 (and checked by Keras if it is there).
+            for name, blocks in {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}.items():
+                shapes = [(100, blocks * 64), (64, blocks * 64)]
+                if keras is not None:
+                    layer = getattr(keras.layers, name)(units=64, use_bias=False)
+                    layer.build((1, 5, 100))
+                    assert [tuple(weight.shape) for weight in layer.weights] == shapes, name
+                print(f"{name:>9}: {blocks} block(s), kernel {shapes[0]}, recurrent kernel {shapes[1]}")
+        """),
+        PITFALLS,
+        PITFALLS_LIVE,
+        _your_turn("gru", "`gru_gates`, `gru_step`, `gru`"),
+        code("""
+            from rnnlab.gru import gru, gru_gates, gru_step
+
+            zeros = np.zeros((1, 64))
+            my_gates = gru_gates(emb_out[:, 0], zeros, *weights)
+        """),
+        code("""
+            my_h0 = gru_step(emb_out[:, 0], zeros, *weights)
+        """),
+        code("""
+            my_seq_out, my_h = gru(emb_out, *weights, return_sequences=True, return_state=True)
+        """),
+        code("""
+            print("gate shapes (z, r, h_tilde):", [np.shape(gate) for gate in my_gates])
+            z0, _, h_tilde0 = my_gates
+            print("first word, h_prev = 0: h_0 == (1 - z) * h_tilde:",
+                  np.allclose(my_h0, (1 - z0) * h_tilde0))
+            compare("gru_step, first word: h  ", my_h0, gru_seq_out[:, 0])
+            compare("gru, return_sequences=True", my_seq_out, gru_seq_out)
+            compare("gru, return_state: h_T   ", my_h, gru_h)
+            compare("gru, last step only      ", gru(emb_out, *weights), gru_fin_out)
+            compare("gru with a bias (2, 192) ", gru(emb_out, *weights, bias, return_sequences=True),
+                    biased_out)
+        """),
+        md("""
+            ## 그림: update gate와 섞기 · Picture: the update gate, and h_t as a blend
+
+            **KO** 위: 여러분의 `gru_gates`로 모은 스텝별 update gate `z` (행: 단어, 열: 64개
+            유닛). 아래: `z`의 평균이 가장 큰 유닛과 가장 작은 유닛에서 `h_{t-1}`(점), 후보 `h̃`
+            (점선), 새 상태 `h_t`(실선). `h_t = z * h_{t-1} + (1 - z) * h̃`는 두 값 사이의 점이고,
+            `z`가 그 위치를 정합니다: `z`가 큰 유닛의 `h_t`는 이전 값 가까이에 머물러 기억을 이어
+            가고, `z`가 작은 유닛의 `h_t`는 후보를 따라갑니다. 가중치는 학습하지 않은 무작위
+            값이라 `z`가 대부분 0.5 근처입니다: 유닛마다 얼마나 기억할지 정하는 것은 학습입니다.
+
+            **EN** Top: the update gate `z` at every step, collected with your `gru_gates` (rows:
+            words, columns: the 64 units). Bottom: for the units with the largest and the smallest
+            mean `z`, the old state `h_{t-1}` (dots), the candidate `h̃` (dashed) and the new state
+            `h_t` (solid). `h_t = z * h_{t-1} + (1 - z) * h̃` is a point between the two, and `z`
+            places it: where `z` is large, `h_t` stays near the old value and the memory carries
+            on; where `z` is small, `h_t` follows the candidate. The weights are random and
+            untrained, so `z` mostly sits near 0.5: training is what decides how much each unit
+            remembers.
+        """),
+        _figure("""
+            h, history = zeros, {"z": [], "h_prev": [], "h_tilde": [], "h": []}
+            for t in range(len(words)):
+                z, r, h_tilde = gru_gates(emb_out[:, t], h, *weights)
+                history["h_prev"].append(np.asarray(h)[0])
+                h = gru_step(emb_out[:, t], h, *weights)
+                for name, value in (("z", z), ("h_tilde", h_tilde), ("h", h)):
+                    history[name].append(np.asarray(value)[0])
+            history = {name: np.array(values) for name, values in history.items()}  # each (T, U)
+            print("h after the loop == Keras's final h:", np.allclose(h, gru_h, atol=1e-5))
+            blend = history["z"] * history["h_prev"] + (1 - history["z"]) * history["h_tilde"]
+            print("h_t == z * h_(t-1) + (1 - z) * h_tilde at every step:", np.allclose(blend, history["h"]))
+            keeps, follows = int(np.argmax(history["z"].mean(0))), int(np.argmin(history["z"].mean(0)))
+        """, """
+            fig = plt.figure(figsize=(12, 7), constrained_layout=True)
+            top, bottom = fig.subfigures(2, 1, height_ratios=[1, 1.1])
+            ax = top.subplots()
+            image = ax.imshow(history["z"], cmap="viridis", vmin=0, vmax=1, aspect="auto")
+            ax.set_yticks(range(len(words)), words)
+            ax.set_xlabel("unit")
+            ax.set_title("update gate z = sigmoid(x W_z + h R_z): 1 keeps h_(t-1), 0 takes h_tilde")
+            top.colorbar(image, ax=ax)
+            for ax, unit in zip(bottom.subplots(1, 2, sharey=True), (keeps, follows)):
+                steps = range(len(words))
+                low = np.minimum(history["h_prev"][:, unit], history["h_tilde"][:, unit])
+                high = np.maximum(history["h_prev"][:, unit], history["h_tilde"][:, unit])
+                ax.vlines(steps, low, high, color="lightgrey", lw=6, label="h_t lies on this bar")
+                ax.plot(steps, history["h_prev"][:, unit], "o", color="grey", label="h_(t-1)")
+                ax.plot(steps, history["h_tilde"][:, unit], "--", marker="x", label="h_tilde")
+                ax.plot(steps, history["h"][:, unit], "-", marker="s", label="h_t")
+                for t in steps:
+                    ax.annotate(f"z={history['z'][t, unit]:.2f}", (t, history["h"][t, unit]),
+                                textcoords="offset points", xytext=(4, 6), fontsize=8)
+                ax.set_xticks(list(steps), words)
+                ax.set_title(f"unit {unit}: mean z = {history['z'][:, unit].mean():.2f}")
+                ax.grid(alpha=0.3)
+            ax.legend()
+            plt.show()
+        """),
+        *_self_check("gru"),
+        _next(
+            "GRU는 셀 상태 없이 은닉 상태 하나에 update gate `z`와 reset gate `r`을 둡니다. 블록이 "
+            "셋(z, r, h)이라 kernel이 `(100, 192)`로 LSTM의 `(100, 256)`보다 작고, `reset_after=True`"
+            "라서 bias가 두 줄입니다. 07에서는 길이가 다른 문장을 패딩하고, 마스크로 패딩을 건너뜁니다.",
+            "A GRU has no cell state: one hidden state, an update gate `z` and a reset gate `r`. "
+            "Three blocks (z, r, h) make its kernel `(100, 192)`, smaller than the LSTM's "
+            "`(100, 256)`, and `reset_after=True` gives it a two-row bias. In 07 sentences of "
+            "different lengths are padded, and a mask skips the padding.",
+        ),
+    ]
+
+
+# --- 07 masking --------------------------------------------------------------------------
+
+
+def _masking() -> list[Cell]:
+    return [
+        md("""
+            ## 길이가 다른 문장과 패딩 · Sentences of different lengths, and padding
+
+            **KO** 배치는 `(B, T)` 모양의 배열 하나이므로 배치 안의 문장은 길이가 같아야 합니다.
+            그래서 짧은 문장은 뜻이 없는 id 0, 즉 **패딩(padding)**으로 채웁니다. 문장 뒤를 채우면
+            post-padding, 앞을 채우면 pre-padding입니다 (`keras.utils.pad_sequences`의
+            `padding="post"`와 `padding="pre"`, 기본값은 pre). 이 노트북은 노트의 단어로 만든 세
+            문장 "What time is it ?"(5단어), "it is time"(3단어), "What ?"(2단어)을 `T = 5`에
+            맞춰 채웁니다.
+
+            **EN** A batch is one array of shape `(B, T)`, so the sentences in it must have one
+            length. Shorter sentences are filled up with the meaningless id 0: **padding**.
+            Filling after the sentence is post-padding, before it pre-padding
+            (`keras.utils.pad_sequences` with `padding="post"` or `padding="pre"`, pre by
+            default). This notebook pads three sentences of the notes' words, "What time is it ?"
+            (5 words), "it is time" (3) and "What ?" (2), to `T = 5`.
+        """),
+        md("""
+            ## 마스크 · The mask
+
+            **KO** 패딩도 id이므로, 그대로 두면 순환 레이어는 패딩을 단어처럼 읽어 상태를 바꿉니다.
+            **마스크(mask)**는 어느 스텝이 진짜 단어인지 알려 주는 `(B, T)` bool 배열입니다.
+            `Embedding(V, E, mask_zero=True)`가 만들어 주는데, `compute_mask(ids)`는 그냥
+            `ids != 0`입니다. Keras 모델 안에서는 이 마스크가 다음 레이어로 저절로 전달되고, 여기서는
+            `layer(x, mask=mask)`로 직접 넘깁니다. 임베딩 출력은 달라지지 않습니다: id 0의 행
+            `W[0]`도 그대로 조회되고, 그 스텝을 건너뛰는 것은 다음 레이어의 몫입니다.
+
+            **EN** Padding is an id too: left alone, a recurrent layer reads it like a word and its
+            state changes. A **mask** is a `(B, T)` bool array that says which steps are real
+            words. `Embedding(V, E, mask_zero=True)` makes it, and `compute_mask(ids)` is simply
+            `ids != 0`. Inside a Keras model the mask travels to the next layer by itself; here we
+            pass it explicitly, `layer(x, mask=mask)`. The embedding's output does not change: the
+            row `W[0]` of id 0 is still looked up, and skipping that step is the next layer's job.
+
+            > **⚠️ KO** `mask_zero=True`이면 id 0은 패딩 전용입니다. 그런데 노트의 사전은 "is"에 0을
+            > 줍니다: 그대로 쓰면 "is"가 패딩으로 가려집니다. 그래서 id를 모두 1씩 올리고
+            > (`{"is": 1, "it": 2, "What": 3, "time": 4, "?": 5}`), 표에 패딩용 0번 행을 더해
+            > `Embedding(6, 100, mask_zero=True)`를 씁니다: `input_dim`은 단어 수 + 1입니다.
+            >
+            > **⚠️ EN** With `mask_zero=True`, id 0 is reserved for padding, but the notes'
+            > dictionary gives 0 to "is": used as it is, "is" would be masked out as padding. So
+            > every id moves up by one (`{"is": 1, "it": 2, "What": 3, "time": 4, "?": 5}`) and the
+            > table gets a row 0 for padding: `Embedding(6, 100, mask_zero=True)`, `input_dim` =
+            > words + 1.
+        """),
+        md("""
+            ## 가려진 스텝에서 레이어가 하는 일 · What a masked layer does at a padding step
+
+            **KO** 가려진 스텝에서는 상태(`h`, LSTM이면 `c`도)가 바뀌지 않고 그대로 넘어갑니다.
+            그 스텝의 *출력*은 (TensorFlow 2.21, Keras 3.15, CPU에서 잰 결과):
+            - 보통의 레이어: 처리 순서에서 바로 앞 스텝의 출력을 되풀이하고, 진짜 스텝이 아직 하나도
+              없었으면 0입니다 (pre-padding의 앞부분). `return_sequences=False`의 출력은 마지막
+              스텝의 출력이므로, post-padding이면 마지막 *진짜* 단어 뒤의 출력, 즉 패딩하지 않은
+              문장의 최종 출력과 같습니다. `go_backwards=True`이면 마스크도 입력과 함께 뒤집힙니다.
+            - `Bidirectional(..., return_sequences=True)` 안에서는 가려진 스텝의 출력이 두 절반
+              모두 0입니다. `return_sequences=False`이면 보통의 레이어처럼 동작합니다.
+
+            **EN** At a masked step the state (`h`, and `c` for an LSTM) is carried over unchanged.
+            What the layer *outputs* there (measured with TensorFlow 2.21, Keras 3.15, on CPU):
+            - a plain layer repeats the previous step's output, in processing order, or gives
+              zeros if no real step came before (the front of a pre-padded sentence). With
+              `return_sequences=False` the output is the last step's, so after post-padding it is
+              the output after the last *real* word: the unpadded sentence's final output. Under
+              `go_backwards=True` the mask is reversed together with the inputs.
+            - inside `Bidirectional(..., return_sequences=True)` both halves output zeros at
+              masked steps; with `return_sequences=False` it behaves like the plain layers.
+
+            ```
+            mask[b, t] = ids[b, t] != 0
+            real step:    h_t = cell(x_t, h_{t-1})     out_t = h_t
+            masked step:  h_t = h_{t-1}                out_t = out_{t-1}   (0 before the first real step)
+            Bidirectional, return_sequences=True:      out_t = 0 at masked steps (both halves)
+            ```
+        """),
+        SENTENCE,
+        code("""
+            dic_pad = {word: i + 1 for word, i in dic.items()}  # every id up by one: 0 is the padding
+            sentences = ["What time is it ?", "it is time", "What ?"]
+            rows = [[dic_pad[word] for word in text.split()] for text in sentences]
+            T = max(len(row) for row in rows)
+            post_ids = np.array([row + [0] * (T - len(row)) for row in rows])  # padding after
+            pre_ids = np.array([[0] * (T - len(row)) + row for row in rows])  # padding before
+            print("dictionary with padding / 패딩용 사전:", dic_pad)
+            print("post-padding:\\n", post_ids, "\\npre-padding:\\n", pre_ids)
+            assert (post_ids == EXAMPLE["post_ids"]).all() and (pre_ids == EXAMPLE["pre_ids"]).all()
+
+            def example_of(name):
+                \"\"\"Another exercise's example.npz: the layers below reuse the weights of 03-06.\"\"\"
+                with np.load(ROOT / "exercises" / name / "example.npz") as npz:
+                    return {key: npz[key] for key in npz.files}
+
+            rnn_example, bi_example = example_of("03_simple_rnn"), example_of("05_bidirectional")
+            rnn_weights = [rnn_example["kernel"], rnn_example["recurrent_kernel"]]
+            lstm_weights = [example_of("04_lstm")[key] for key in ("kernel", "recurrent_kernel")]
+            gru_weights = [example_of("06_gru")[key] for key in ("kernel", "recurrent_kernel")]
+            bi_weights = [bi_example[f"{half}_{key}"] for half in ("forward", "backward")
+                          for key in ("kernel", "recurrent_kernel")]
+            table = EXAMPLE["table"]  # (6, 100): row 0 for the padding, then the notes' table
+            assert np.array_equal(table[1:], rnn_example["embeddings"])
+        """),
+        _keras_or_stored("""
+            embedding_layer = keras.layers.Embedding(input_dim=len(dic_pad) + 1, output_dim=100,
+                                                     mask_zero=True, dtype="float64")
+            post_emb = from_keras(embedding_layer, post_ids, [table])
+            pre_emb = from_keras(embedding_layer, pre_ids, [table])
+            post_mask, pre_mask, notes_mask = (np.asarray(embedding_layer.compute_mask(i))
+                                               for i in (post_ids, pre_ids, ids))
+            for name, value in [("post_emb", post_emb), ("pre_emb", pre_emb), ("post_mask", post_mask),
+                                ("pre_mask", pre_mask), ("notes_mask", notes_mask)]:
+                same_as_stored(name, value)
+        """, """
+            post_emb, pre_emb = EXAMPLE["post_emb"], EXAMPLE["pre_emb"]
+            post_mask, pre_mask, notes_mask = EXAMPLE["post_mask"], EXAMPLE["pre_mask"], EXAMPLE["notes_mask"]
+        """, """
+            print("Embedding 결과 / result:", post_emb.shape, " mask:", post_mask.shape, post_mask.dtype)
+            print("post-padding mask:\\n", post_mask.astype(int))
+            print("pre-padding mask:\\n", pre_mask.astype(int))
+            print("the notes' ids", ids, "-> mask", notes_mask.astype(int), "<- 'is' (id 0) is masked")
+            print("the padding steps still get row 0 of the table:", np.array_equal(post_emb[2, 4], table[0]))
+        """),
+        md("""
+            **KO** 이제 노트의 SimpleRNN(03과 같은 가중치)을 마스크와 함께, 또 마스크 없이 돌리고,
+            각 문장을 패딩 없이 따로 돌린 최종 출력과 비교합니다. LSTM(04), GRU(06),
+            Bidirectional(05)도 같은 가중치로 마스크와 함께 돌립니다.
+
+            **EN** Now the notes' SimpleRNN (the weights of 03), with and without the mask, and
+            each sentence alone, unpadded, for its final output; then the LSTM (04), the GRU (06)
+            and Bidirectional (05), with their weights and the mask.
+        """),
+        _keras_or_stored("""
+            def from_keras_masked(layer, inputs, weights, mask):
+                \"\"\"from_keras, with the mask passed to the layer's call.\"\"\"
+                layer(inputs)
+                layer.set_weights(weights)
+                return np.asarray(layer(inputs, mask=mask))
+
+            def keras_rnn(name="SimpleRNN", **options):
+                return getattr(keras.layers, name)(units=64, use_bias=False, dtype="float64", **options)
+
+            keras_out = {}
+            for side, x, mask in (("post", post_emb, post_mask), ("pre", pre_emb, pre_mask)):
+                keras_out[f"{side}_seq"] = from_keras_masked(keras_rnn(return_sequences=True), x,
+                                                             rnn_weights, mask)
+                keras_out[f"{side}_seq_unmasked"] = from_keras(keras_rnn(return_sequences=True), x,
+                                                               rnn_weights)
+                keras_out[f"{side}_fin"] = from_keras_masked(keras_rnn(), x, rnn_weights, mask)
+                keras_out[f"{side}_fin_unmasked"] = from_keras(keras_rnn(), x, rnn_weights)
+            alone = [from_keras(keras_rnn(), from_keras(embedding_layer, np.array([row]), [table]),
+                                rnn_weights) for row in rows]
+            keras_out["alone_fin"] = np.concatenate(alone)
+            for name, layer_weights in (("lstm", lstm_weights), ("gru", gru_weights)):
+                layer = keras_rnn(name.upper(), return_sequences=True)
+                keras_out[f"{name}_seq"] = from_keras_masked(layer, post_emb, layer_weights, post_mask)
+            for name, sequences in (("bi_seq", True), ("bi_fin", False)):
+                layer = keras.layers.Bidirectional(keras_rnn(return_sequences=sequences), dtype="float64")
+                keras_out[name] = from_keras_masked(layer, post_emb, bi_weights, post_mask)
+            for name, value in keras_out.items():
+                same_as_stored(name, value)
+        """, """
+            names = [f"{side}_{kind}" for side in ("post", "pre")
+                     for kind in ("seq", "seq_unmasked", "fin", "fin_unmasked")]
+            keras_out = {name: EXAMPLE[name] for name in [*names, "alone_fin", "lstm_seq", "gru_seq",
+                                                         "bi_seq", "bi_fin"]}
+        """, """
+            for side in ("post", "pre"):
+                masked, unmasked = keras_out[f"{side}_fin"], keras_out[f"{side}_fin_unmasked"]
+                print(f"{side}-padding, last output vs each sentence alone: with the mask "
+                      f"{np.abs(masked - keras_out['alone_fin']).max(axis=1).round(3)}, without "
+                      f"{np.abs(unmasked - keras_out['alone_fin']).max(axis=1).round(3)}")
+            print("Bidirectional, return_sequences=True:", keras_out["bi_seq"].shape,
+                  "all zeros at the padding:", not keras_out["bi_seq"][~post_mask].any())
+        """),
+        PITFALLS,
+        PITFALLS_LIVE,
+        _your_turn("masking", "`padding_mask`, then `mask=` in your `simple_rnn`, `lstm`, `gru` and "
+                   "`bidirectional`", "`padding_mask`, 그다음 여러분의 `simple_rnn`, `lstm`, `gru`, "
+                   "`bidirectional`의 `mask=`"),
+        md("""
+            > **KO** `mask=`는 `rnnlab/simple_rnn.py`, `lstm.py`, `gru.py`, `bidirectional.py`의
+            > 함수에 키워드로 더합니다 (03-06을 먼저 마치세요). 이 연습의 점수는 07에 들어갑니다.
+            >
+            > **EN** `mask=` is a keyword you add to the functions of `rnnlab/simple_rnn.py`,
+            > `lstm.py`, `gru.py` and `bidirectional.py` (finish 03-06 first); its points belong to
+            > this exercise, 07.
+        """),
+        code("""
+            from rnnlab.masking import padding_mask
+
+            my_post_mask = padding_mask(post_ids)
+        """),
+        code("""
+            for name, my_mask, keras_mask in [("post", my_post_mask, post_mask),
+                                              ("pre", padding_mask(pre_ids), pre_mask),
+                                              ("notes' ids", padding_mask(ids), notes_mask)]:
+                assert np.shape(my_mask) == keras_mask.shape, f"{name}: your shape {np.shape(my_mask)}"
+                print(f"padding_mask, {name}: same as Keras's compute_mask:",
+                      np.array_equal(my_mask, keras_mask), np.asarray(my_mask).dtype)
+                assert np.array_equal(my_mask, keras_mask), name
+        """),
+        code("""
+            from rnnlab.simple_rnn import simple_rnn
+
+            my_post_seq = simple_rnn(post_emb, *rnn_weights, mask=post_mask, return_sequences=True)
+        """),
+        code("""
+            from rnnlab.bidirectional import bidirectional
+            from rnnlab.gru import gru
+            from rnnlab.lstm import lstm
+
+            mine = {}
+            for side, x, mask in (("post", post_emb, post_mask), ("pre", pre_emb, pre_mask)):
+                mine[f"{side}_seq"] = simple_rnn(x, *rnn_weights, mask=mask, return_sequences=True)
+                mine[f"{side}_fin"] = simple_rnn(x, *rnn_weights, mask=mask)
+                mine[f"{side}_fin_unmasked"] = simple_rnn(x, *rnn_weights)
+            for name, layer, layer_weights in (("lstm", lstm, lstm_weights), ("gru", gru, gru_weights)):
+                mine[f"{name}_seq"] = layer(post_emb, *layer_weights, mask=post_mask, return_sequences=True)
+            halves = (bi_weights[:2], bi_weights[2:])
+            mine["bi_seq"] = bidirectional(post_emb, simple_rnn, *halves, mask=post_mask,
+                                           return_sequences=True)
+            mine["bi_fin"] = bidirectional(post_emb, simple_rnn, *halves, mask=post_mask)
+            for key, value in mine.items():  # named as in keras_out: post_seq, pre_fin_unmasked, ...
+                compare(f"{key:<17}", value, keras_out[key])
+            my_bi_seq = mine["bi_seq"]
+        """),
+        md("""
+            ## 그림: 패딩 스텝의 출력 · Picture: the outputs at the padding steps
+
+            **KO** 위: 문장 "it is time"(3단어 + 패딩 2)의 스텝별 출력, 처음 16개 유닛.
+            (1) post-padding과 마스크: 패딩 스텝(빨간 테두리)은 `time` 뒤의 출력을 되풀이합니다.
+            (2) 같은 입력, 마스크 없음: 레이어가 패딩을 단어처럼 읽어 출력이 계속 바뀝니다.
+            (3) pre-padding과 마스크: 첫 진짜 단어 전까지 출력이 0입니다. (4) Bidirectional
+            (return_sequences)과 마스크: 패딩 스텝이 0입니다. 아래: 세 문장 각각, 패딩한 배치의
+            마지막 출력이 패딩 없이 따로 돌린 문장의 최종 출력과 얼마나 다른지. 마스크를 쓰면 0이고,
+            마스크가 없으면 post-padding에서 가장 크게 달라집니다. 마스크가 없을 때 pre-padding이
+            덜 어긋나는 것은 진짜 단어를 마지막에 읽기 때문입니다 (그래서 `pad_sequences`의 기본값이
+            pre입니다). 길이가 같은 첫 문장은 패딩이 없어 어느 쪽이든 0입니다.
+
+            **EN** Top: the outputs at every step for "it is time" (3 words + 2 padding steps), the
+            first 16 units. (1) Post-padding with the mask: the padding steps (red frame) repeat
+            the output after `time`. (2) The same input without the mask: the layer reads the
+            padding as words and the output keeps changing. (3) Pre-padding with the mask: zeros
+            until the first real word. (4) Bidirectional (return_sequences) with the mask: zeros
+            at the padding. Bottom: for each sentence, how far the padded batch's last output is
+            from the sentence's final output alone, unpadded: 0 with the mask; without it,
+            post-padding is off the most. Unmasked pre-padding does less harm because the real
+            words are read last (hence `pad_sequences`'s default, pre). The first sentence is
+            full length, so it has no padding and is 0 either way.
+        """),
+        _figure("""
+            row, shown = 1, slice(0, 16)  # "it is time", the first 16 units
+            panels = [
+                ("post-padding, masked", my_post_seq[row], post_ids[row]),
+                ("post-padding, no mask", keras_out["post_seq_unmasked"][row], post_ids[row]),
+                ("pre-padding, masked", keras_out["pre_seq"][row], pre_ids[row]),
+                ("Bidirectional, masked (forward half)", my_bi_seq[row][:, :64], post_ids[row]),
+            ]
+            by_id = {i: word for word, i in dic_pad.items()} | {0: "<pad>"}
+            alone = keras_out["alone_fin"]
+            gaps = {
+                f"{side}, {kind}": np.abs(keras_out[f"{side}_fin{suffix}"] - alone).max(axis=1)
+                for side in ("post", "pre") for kind, suffix in (("masked", ""), ("no mask", "_unmasked"))
+            }
+            print("post-padding, masked: padding steps repeat the last word's output:",
+                  np.allclose(my_post_seq[row][3:], my_post_seq[row][2]))
+        """, """
+            fig = plt.figure(figsize=(15, 7.5), constrained_layout=True)
+            top, bottom = fig.subfigures(2, 1, height_ratios=[1.2, 1])
+            for ax, (title, values, row_ids) in zip(top.subplots(1, 4), panels):
+                image = ax.imshow(np.asarray(values)[:, shown], cmap="coolwarm", vmin=-1, vmax=1,
+                                  aspect="auto")
+                ax.set_yticks(range(T), [by_id[i] for i in row_ids])
+                for t in np.flatnonzero(np.asarray(row_ids) == 0):
+                    ax.add_patch(plt.Rectangle((-0.5, t - 0.5), 16, 1, fill=False, edgecolor="red", lw=2))
+                ax.set_xlabel("unit (first 16)")
+                ax.set_title(title, fontsize=10)
+            top.colorbar(image, ax=ax, shrink=0.8)
+            ax = bottom.subplots()
+            width = 0.2
+            for k, (label, gap) in enumerate(gaps.items()):
+                bars = ax.bar(np.arange(len(sentences)) + (k - 1.5) * width, gap, width, label=label)
+                ax.bar_label(bars, fmt="%.2f", fontsize=8)  # 0.00: the same as the sentence alone
+            ax.set_xticks(range(len(sentences)),
+                          [f'"{text}" ({len(words_ids)} words)' for text, words_ids in zip(sentences, rows)])
+            ax.set_ylabel("max |last output - alone|")
+            ax.set_title("the padded batch's last output vs each sentence run alone, unpadded")
+            ax.legend()
+            plt.show()
+        """),
+        *_self_check("masking"),
+        _next(
+            "길이가 다른 문장은 id 0으로 채우고, `mask_zero=True`의 마스크(`ids != 0`)로 패딩 스텝을 "
+            "건너뜁니다: 상태는 그대로 넘어가고, 출력은 앞 스텝의 것을 되풀이합니다 (Bidirectional의 "
+            "return_sequences에서는 0). 그래서 post-padding에도 마지막 출력이 패딩 없는 문장의 것과 "
+            "같습니다. 08에서는 이 레이어들의 파라미터를 셉니다.",
+            "Sentences of different lengths are padded with id 0, and the mask of "
+            "`mask_zero=True` (`ids != 0`) skips the padding steps: the state is carried over and "
+            "the output repeats the previous step's (zeros in Bidirectional with "
+            "return_sequences). So even after post-padding the last output is the unpadded "
+            "sentence's. In 08 you count these layers' parameters.",
+        ),
+    ]
+
+
+# --- 08 parameter counts -----------------------------------------------------------------
+
+
+def _params() -> list[Cell]:
+    return [
+        md("""
+            ## 파라미터란 · What a parameter is
+
+            **KO** 파라미터는 학습이 바꾸는 숫자 하나하나, 즉 레이어 가중치의 원소입니다. Keras의
+            `layer.count_params()`는 `layer.get_weights()`에 있는 모든 배열의 크기(원소 수)를
+            더한 값입니다. 파라미터 수는 모델의 메모리, 학습 시간, 과적합 위험을 가늠하게 해
+            줍니다. 레이어는 처음 호출되거나 `build`될 때 입력 모양을 보고 가중치를 만듭니다: 그
+            전에는 가중치가 없어서 셀 것도 없습니다.
+
+            **EN** A parameter is one number that training changes: one entry of a layer's
+            weights. Keras's `layer.count_params()` adds up the sizes (numbers of entries) of every
+            array in `layer.get_weights()`. The count tells you about a model's memory, training
+            time and risk of overfitting. A layer creates its weights when it is first called or
+            built, from the shape of its input: before that there is nothing to count.
+        """),
+        md("""
+            ## 공식 · The formulas
+
+            **KO** `D`는 스텝마다 들어오는 입력의 차원(노트의 Embedding 크기 100), `U`는 유닛 수(64)
+            입니다. 순환 레이어의 가중치는 블록 `k`개로 이루어집니다 (SimpleRNN 1, LSTM 4, GRU 3):
+            kernel `(D, kU)`, recurrent kernel `(U, kU)`, bias `(kU,)`. GRU는 `reset_after=True`라서
+            bias가 두 줄 `(2, kU)`입니다 (06). `Bidirectional`은 레이어를 두 벌(순방향, 역방향) 가지므로
+            두 배입니다.
+
+            **EN** `D` is the size of each step's input (the notes' embedding size, 100), `U` the
+            number of units (64). A recurrent layer's weights come in `k` blocks (SimpleRNN 1,
+            LSTM 4, GRU 3): kernel `(D, kU)`, recurrent kernel `(U, kU)`, bias `(kU,)`; the GRU's
+            bias has two rows, `(2, kU)`, because of `reset_after=True` (06). `Bidirectional` holds
+            two copies of the layer (forward and backward), so it doubles the count.
+
+            ```
+            Embedding(V, E)              V * E                  Embedding(5, 100):        500
+            SimpleRNN(U) on D features   1 * U * (D + U + 1)    SimpleRNN(64) on 100:  10,560
+            LSTM(U)                      4 * U * (D + U + 1)    LSTM(64):              42,240
+            GRU(U), reset_after=True     3 * U * (D + U + 2)    GRU(64):               31,872
+            use_bias=False               drop the + 1 (+ 2 for the GRU)
+            Bidirectional(layer)         2 * count(layer)
+            ```
+        """),
+        md("""
+            ## 노트의 (100, 64)와 (100, 256) · The notes' (100, 64) and (100, 256)
+
+            **KO** 노트가 출력한 SimpleRNN의 Weight `(100, 64)`와 LSTM의 Weight `(100, 256)`은
+            `get_weights()[0]`, 즉 kernel 하나뿐입니다. 레이어 전체는 recurrent kernel도 가집니다:
+            SimpleRNN `(64, 64)`, LSTM `(64, 256)`. LSTM의 256은 64 유닛 × 블록 4개(i, f, c, o)이고,
+            그래서 LSTM의 파라미터는 bias가 있든 없든 SimpleRNN의 정확히 4배입니다. 노트의 레이어는
+            `use_bias=False`라 bias가 없습니다. Keras의 기본값 `use_bias=True`이면 SimpleRNN에
+            `(64,)`, LSTM에 `(256,)`, GRU에 `(2, 192)`가 더해집니다. GRU의 bias가 두 줄인 것은
+            reset gate `r`이 recurrent 쪽 행렬곱 *뒤에* 곱해져서 (`r * (h R_h + b1_h)`), recurrent
+            쪽 bias를 입력 쪽 bias와 합칠 수 없기 때문입니다.
+
+            **EN** The weights the notes print, SimpleRNN's `(100, 64)` and LSTM's `(100, 256)`,
+            are `get_weights()[0]` alone: the kernel. The whole layer also has a recurrent kernel,
+            `(64, 64)` for SimpleRNN and `(64, 256)` for LSTM. The LSTM's 256 is 64 units times 4
+            blocks (i, f, c, o), which is why an LSTM always has exactly four times SimpleRNN's
+            parameters. The notes' layers have `use_bias=False`, so no bias; with Keras's default
+            `use_bias=True`, SimpleRNN adds `(64,)`, LSTM `(256,)` and GRU `(2, 192)`. The GRU's
+            bias has two rows because the reset gate `r` multiplies the recurrent part *after*
+            its matmul (`r * (h R_h + b1_h)`), so the recurrent bias cannot be merged into the
+            input bias.
+        """),
+        md("""
+            ## 노트의 예제, Keras 3로 · The notes' example in Keras 3
+
+            **KO** 노트의 문장에 쓴 `Embedding(5, 100)`과, 그 출력 `(1, 5, 100)`을 읽는 64 유닛
+            SimpleRNN, LSTM, GRU를 노트처럼 `use_bias=False`로, Keras의 기본값 `use_bias=True`로,
+            그리고 `Bidirectional`로 만들어 `count_params()`와 가중치 모양을 봅니다.
+
+            **EN** The `Embedding(5, 100)` of the notes' sentence, and 64-unit SimpleRNN, LSTM and
+            GRU layers reading its `(1, 5, 100)` output: with `use_bias=False` as in the notes,
+            with Keras's default `use_bias=True`, and wrapped in `Bidirectional`. For each,
+            `count_params()` and the weights' shapes.
+        """),
+        SENTENCE,
+        code("""
+            recurrent = ("simple_rnn", "lstm", "gru")
+            cases = [  # (layer, input_dim, units, use_bias, bidirectional)
+                ("embedding", len(dic), 100, False, False),
+                *[(layer, 100, 64, False, False) for layer in recurrent],  # the notes' layers
+                *[(layer, 100, 64, True, False) for layer in recurrent],  # Keras's default use_bias=True
+                *[(layer, 100, 64, True, True) for layer in recurrent],  # Bidirectional
+            ]
+            COLUMNS = ("layer", "input_dim", "units", "use_bias", "bidirectional")
+            assert cases == list(zip(*(EXAMPLE[f"case_{column}"].tolist() for column in COLUMNS)))
+            NAMES = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
+
+
+            def describe(layer, input_dim, units, use_bias, bidirectional):
+                \"\"\"The Keras layer of a case, as one would write it.\"\"\"
+                if layer == "embedding":
+                    return f"Embedding({input_dim}, {units})"
+                text = f"{NAMES[layer]}({units}{'' if use_bias else ', use_bias=False'})"
+                return f"Bidirectional({text})" if bidirectional else text
+        """),
+        _keras_or_stored("""
+            def keras_layer(layer, input_dim, units, use_bias, bidirectional):
+                \"\"\"The Keras layer of a case, built by one call on the example's input.\"\"\"
+                if layer == "embedding":
+                    built = keras.layers.Embedding(input_dim=input_dim, output_dim=units)
+                    built(ids)  # the notes' sentence, (1, 5)
+                    return built
+                built = getattr(keras.layers, NAMES[layer])(units=units, use_bias=use_bias)
+                if bidirectional:
+                    built = keras.layers.Bidirectional(built)
+                built(np.zeros((1, 5, input_dim)))  # the shape of the embedded sentence, (1, 5, 100)
+                return built
+
+            keras_layers = [keras_layer(*case) for case in cases]
+            keras_counts = np.array([layer.count_params() for layer in keras_layers])
+            weight_shapes = [str([tuple(w.shape) for w in layer.get_weights()]) for layer in keras_layers]
+            same_as_stored("keras_counts", keras_counts)
+            assert weight_shapes == EXAMPLE["weight_shapes"].tolist()
+        """, """
+            keras_counts, weight_shapes = EXAMPLE["keras_counts"], EXAMPLE["weight_shapes"].tolist()
+        """, """
+            for case, count, shapes in zip(cases, keras_counts, weight_shapes):
+                print(f"{describe(*case):<33} count_params() = {count:>6,}   weights {shapes}")
+        """),
+        PITFALLS,
+        PITFALLS_LIVE,
+        _your_turn("params", "`count_params`"),
+        code("""
+            from rnnlab.params import count_params
+
+            my_embedding_count = count_params("embedding", len(dic), 100)
+        """),
+        code("""
+            print("count_params('embedding', 5, 100) =", my_embedding_count, " Keras:", keras_counts[0])
+            my_counts = np.array([count_params(layer, input_dim, units, use_bias=use_bias,
+                                               bidirectional=bidirectional)
+                                  for layer, input_dim, units, use_bias, bidirectional in cases])
+            for case, mine, expected in zip(cases, my_counts, keras_counts):
+                verdict = "ok" if mine == expected else "<- differs"
+                print(f"{describe(*case):<33} yours {mine:>6,}   Keras {expected:>6,}   {verdict}")
+            assert np.array_equal(my_counts, keras_counts), "some counts differ from Keras's"
+            simple, lstm_count, gru_count = my_counts[1:4]
+            print("LSTM / SimpleRNN:", lstm_count / simple, "  GRU / SimpleRNN:", gru_count / simple,
+                  "(use_bias=False: 4 and 3 blocks)")
+        """),
+        md("""
+            ## 그림: 파라미터는 어디에 있나 · Picture: where the parameters are
+
+            **KO** 레이어마다 파라미터를 kernel `(D, kU)`, recurrent kernel `(U, kU)`, bias로 나눠
+            쌓았습니다. 막대의 높이는 여러분의 `count_params`이고, 조각의 합이 그 값과 같은지도
+            확인합니다. LSTM과 GRU는 블록 수만큼 SimpleRNN보다 크고, bias는 얇은 조각이고(GRU는 두
+            줄), Bidirectional은 모두 두 배입니다. `Embedding(5, 100)`은 단어가 다섯뿐이라 작습니다:
+            실제처럼 어휘가 50,000개라면 표 하나에만 5,000,000개가 들어갑니다.
+
+            **EN** Each layer's parameters, split into kernel `(D, kU)`, recurrent kernel
+            `(U, kU)` and bias, stacked. The bars' heights are your `count_params`, and the pieces
+            are checked to add up to them. LSTM and GRU are larger than SimpleRNN by their number
+            of blocks, the bias is a thin slice (two rows for the GRU), and Bidirectional doubles
+            everything. `Embedding(5, 100)` is small because there are only five words; with a
+            real vocabulary of 50,000 words the table alone holds 5,000,000.
+        """),
+        _figure("""
+            BLOCKS = {"simple_rnn": 1, "lstm": 4, "gru": 3}
+
+
+            def pieces(layer, input_dim, units, use_bias, bidirectional):
+                \"\"\"(kernel, recurrent kernel, bias) sizes of a case: the table counts as a kernel.\"\"\"
+                if layer == "embedding":
+                    return np.array([input_dim * units, 0, 0])
+                k, copies = BLOCKS[layer], 2 if bidirectional else 1
+                bias_rows = (2 if layer == "gru" else 1) if use_bias else 0
+                return copies * np.array([input_dim * k * units, units * k * units, bias_rows * k * units])
+
+
+            parts = np.array([pieces(*case) for case in cases])  # (cases, 3)
+            assert np.array_equal(parts.sum(axis=1), my_counts), "the pieces do not add up to count_params"
+            labels = [describe(*case).replace("Bidirectional(", "Bi(").replace(", use_bias=", ",\\nuse_bias=")
+                      for case in cases]
+        """, """
+            fig, ax = plt.subplots(figsize=(13, 5), constrained_layout=True)
+            bottom = np.zeros(len(cases))
+            for column, name in enumerate(("kernel / table", "recurrent kernel", "bias")):
+                ax.bar(range(len(cases)), parts[:, column], bottom=bottom, label=name)
+                bottom += parts[:, column]
+            for x, count in enumerate(my_counts):
+                ax.text(x, count, f"{count:,}", ha="center", va="bottom", fontsize=8)
+            ax.set_xticks(range(len(cases)), labels, fontsize=8)
+            ax.set_ylabel("parameters")
+            ax.set_title("count_params of the notes' layers: D = 100 inputs, U = 64 units")
+            ax.legend()
+            plt.show()
+        """),
+        *_self_check("params"),
+        _next(
+            "파라미터 수는 가중치 배열들의 크기의 합입니다: 순환 레이어는 블록 수 × U × (D + U + bias "
+            "줄 수)이고 (SimpleRNN 1, LSTM 4, GRU 3 블록, GRU의 bias는 두 줄), Bidirectional은 그 "
+            "두 배, Embedding은 V × E입니다. 여덟 연습을 모두 마쳤다면 `python -m pytest`로 전체를 "
+            "점검하세요.",
+            "A parameter count is the total size of the weight arrays: blocks × U × (D + U + bias "
+            "rows) for a recurrent layer (1 block for SimpleRNN, 4 for LSTM, 3 for GRU, whose bias "
+            "has two rows), twice that for Bidirectional, V × E for an Embedding. If all eight "
+            "exercises are done, check everything with `python -m pytest`.",
         ),
     ]
 
@@ -1231,6 +1999,9 @@ CONTENT = {
     "simple_rnn": _simple_rnn,
     "lstm": _lstm,
     "bidirectional": _bidirectional,
+    "gru": _gru,
+    "masking": _masking,
+    "params": _params,
 }
 
 

@@ -57,6 +57,13 @@ EXAMPLE_SHAPES = {
              "fin_out": (1, 64), "h": (1, 64), "c": (1, 64)},
     "bidirectional": {"forward_kernel": (100, 64), "backward_kernel": (100, 64),
                       "seq_out": (1, 5, 128), "fin_out": (1, 128)},
+    "gru": {"kernel": (100, 192), "recurrent_kernel": (64, 192), "bias": (2, 192),
+            "seq_out": (1, 5, 64), "fin_out": (1, 64), "state": (1, 64), "biased_seq_out": (1, 5, 64)},
+    "masking": {"table": (6, 100), "notes_mask": (1, 5), "post_ids": (3, 5), "pre_mask": (3, 5),
+                "post_emb": (3, 5, 100), "post_seq": (3, 5, 64), "pre_fin": (3, 64),
+                "alone_fin": (3, 64), "lstm_seq": (3, 5, 64), "gru_seq": (3, 5, 64),
+                "bi_seq": (3, 5, 128), "bi_fin": (3, 128)},
+    "params": {"case_layer": (10,), "keras_counts": (10,), "weight_shapes": (10,)},
 }
 
 

@@ -30,14 +30,14 @@ def lstm_gates(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The four gates of ``keras.layers.LSTMCell`` at one step.
 
-    ``z = x_t W + h_prev U + b`` has ``4U`` columns, in Keras's order: input, forget,
+    ``z = x_t W + h_prev R + b`` has ``4U`` columns, in Keras's order: input, forget,
     candidate (cell), output. ``i, f, o = sigmoid(z_i, z_f, z_o)`` and ``g = tanh(z_c)``.
 
     Args:
         x_t: inputs at step t, shape ``(B, D)``.
         h_prev: hidden state after step t-1, shape ``(B, U)``.
         kernel: ``W``, shape ``(D, 4U)``.
-        recurrent_kernel: ``U``, shape ``(U, 4U)``.
+        recurrent_kernel: ``R``, shape ``(U, 4U)``.
         bias: ``b``, shape ``(4U,)``, or None for ``use_bias=False``.
 
     Returns:
@@ -115,8 +115,8 @@ def lstm(
         ``(output, h_T, c_T)``.
 
     Example:
-        >>> x = np.zeros((2, 5, 3)); W = np.zeros((3, 16)); U = np.zeros((4, 16))
-        >>> lstm(x, W, U).shape
+        >>> x = np.zeros((2, 5, 3)); W = np.zeros((3, 16)); R = np.zeros((4, 16))
+        >>> lstm(x, W, R).shape
         (2, 4)
     """
     # BEGIN SOLUTION

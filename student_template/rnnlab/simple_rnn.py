@@ -12,13 +12,13 @@ def simple_rnn_step(
     recurrent_kernel: ArrayLike,
     bias: ArrayLike | None = None,
 ) -> np.ndarray:
-    """One step of ``keras.layers.SimpleRNN``: ``h_t = tanh(x_t W + h_prev U + b)``.
+    """One step of ``keras.layers.SimpleRNN``: ``h_t = tanh(x_t W + h_prev R + b)``.
 
     Args:
         x_t: inputs at step t, shape ``(B, D)``.
         h_prev: hidden state after step t-1, shape ``(B, U)``.
         kernel: ``W``, shape ``(D, U)``.
-        recurrent_kernel: ``U``, shape ``(U, U)``.
+        recurrent_kernel: ``R``, shape ``(U, U)``.
         bias: ``b``, shape ``(U,)``, or None for ``use_bias=False``.
 
     Returns:
@@ -62,8 +62,8 @@ def simple_rnn(
         ``(output, h_T)``.
 
     Example:
-        >>> x = np.zeros((2, 5, 3)); W = np.zeros((3, 4)); U = np.zeros((4, 4))
-        >>> simple_rnn(x, W, U, return_sequences=True).shape
+        >>> x = np.zeros((2, 5, 3)); W = np.zeros((3, 4)); R = np.zeros((4, 4))
+        >>> simple_rnn(x, W, R, return_sequences=True).shape
         (2, 5, 4)
     """
     raise NotImplementedError("Exercise 03 (simple_rnn): implement simple_rnn")
