@@ -197,6 +197,39 @@ def _count_params(layer: str, input_dim: int, units: int, *, use_bias=True, bidi
     return [np.asarray(built.count_params())]
 
 
+def _embedding_backward(ids, d_output, vocab_size: int) -> list[np.ndarray]:
+    """``tf.GradientTape``'s gradient of ``sum(Embedding(ids) * d_output)`` for the table."""
+    d_output = _float64(d_output)
+    layer = keras.layers.Embedding(vocab_size, d_output.shape[-1], dtype="float64")
+    layer.build((None,))
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(layer(np.asarray(ids)) * d_output)
+    return _numpy(tf.convert_to_tensor(tape.gradient(loss, layer.embeddings)))
+
+
+def _backward(name: str) -> Callable[..., list[np.ndarray]]:
+    """``tf.GradientTape``'s gradients of ``sum(layer(inputs) * d_output)``: inputs, the
+    weights (kernel, recurrent kernel, bias when there is one), then the initial states (given,
+    or zeros watched in their place: the layer starts from zeros then too)."""
+
+    def gradients(inputs, kernel, recurrent_kernel, bias, d_output, *, initial_state=None,
+                  **options) -> list[np.ndarray]:
+        weights = (kernel, recurrent_kernel) + (() if bias is None else (bias,))
+        layer = _recurrent_layer(name, weights, **options)
+        count = 2 if name == "lstm" else 1
+        zeros = np.zeros((np.shape(inputs)[0], np.shape(recurrent_kernel)[0]))
+        given = [zeros] * count if initial_state is None else list(
+            initial_state if isinstance(initial_state, tuple) else (initial_state,))
+        states = [_float64(state) for state in given]
+        x = _float64(inputs)
+        with tf.GradientTape() as tape:
+            tape.watch([x, *states])
+            loss = tf.reduce_sum(layer(x, initial_state=states) * _float64(d_output))
+        return _numpy(tape.gradient(loss, [x, *layer.trainable_weights, *states]))
+
+    return gradients
+
+
 ORACLES: dict[str, Callable[..., list[np.ndarray]]] = {
     "one_hot": _one_hot,
     "embedding_lookup": _embedding,
@@ -214,10 +247,13 @@ ORACLES: dict[str, Callable[..., list[np.ndarray]]] = {
     "gru": _sequence("gru"),
     "padding_mask": _padding_mask,
     "count_params": _count_params,
+    "embedding_backward": _embedding_backward,
+    "simple_rnn_backward": _backward("simple_rnn"),
+    "lstm_backward": _backward("lstm"),
 }
 
 # Functions whose reference returns several arrays even when Keras gives one tensor back.
-SEVERAL = {"lstm_gates", "lstm_step", "gru_gates"}
+SEVERAL = {"lstm_gates", "lstm_step", "gru_gates", "simple_rnn_backward", "lstm_backward"}
 
 
 # --- replays: trusted helpers for the calls a student's function makes ------------------

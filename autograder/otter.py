@@ -181,7 +181,7 @@ def _check(exercise, name):
         raise AssertionError(case.describe() + ": " + expected + got) from None
     if case.raises:
         raise AssertionError(case.describe() + ": expected " + case.raises + ", nothing was raised")
-    outputs = casefile.as_outputs(result, case.single)
+    outputs = casefile.case_outputs(case, result)
     problems = [outputs] if isinstance(outputs, str) else casefile.compare(case, outputs)
     problems += casefile.changed_inputs(case, casefile.input_arrays([args, kwargs]))
     if problems:

@@ -321,6 +321,45 @@ def _params(b: Builder, suite: str) -> None:
           raises="ValueError")
 
 
+def _layer_gradients(b: Builder, suite: str, layer: str) -> None:
+    """``simple_rnn_backward`` or ``lstm_backward``: every combination of the options."""
+    names = ("return_sequences", "go_backwards", "initial_state")
+    grid = [dict(zip(names, values)) for values in itertools.product((False, True), repeat=3)]
+    if suite == "public":
+        grid = [grid[0], grid[7]]
+    shapes = HIDDEN_SHAPES if suite == "hidden" else PUBLIC_SHAPES
+    for n, options in enumerate(grid):
+        B, T, D, U = shapes[n % len(shapes)]
+        kwargs = {key: value for key, value in options.items() if value and key != "initial_state"}
+        if options["initial_state"]:
+            kwargs["initial_state"] = _initial_state(b, layer, B, U)
+        d_output = b.normal(B, T, U) if options["return_sequences"] else b.normal(B, U)
+        name = "_".join(key for key, value in options.items() if value) or "last_output"
+        b.add(name, f"{layer}_backward", b.normal(B, T, D), *b.weights(layer, D, U), d_output, **kwargs)
+    if suite == "public":
+        return
+    B, T, D, U = HIDDEN_SHAPES[1]
+    b.add("no_bias_sequences", f"{layer}_backward", b.normal(B, T, D), *b.weights(layer, D, U, bias=False),
+          None, b.normal(B, T, U), return_sequences=True)
+    b.add("long_sequence", f"{layer}_backward", b.normal(2, 30, 3), *b.weights(layer, 3, 4), b.normal(2, 4))
+    b.add("float32_inputs", f"{layer}_backward", b.normal(2, 4, 3, dtype=np.float32),
+          *(w.astype(np.float32) for w in b.weights(layer, 3, 2)), b.normal(2, 4, 2, dtype=np.float32),
+          return_sequences=True)
+
+
+def _backward(b: Builder, suite: str) -> None:
+    ids = b.ids(4, 3, 5)
+    ids[0, :2] = ids[1, 3] = 2  # a repeated id: its gradients add up
+    b.add("embedding_repeated_ids", "embedding_backward", ids, b.normal(3, 5, 3), 6)
+    if suite == "hidden":
+        b.add("embedding_few_ids_many_times", "embedding_backward", b.ids(2, 4, 6), b.normal(4, 6, 2), 5)
+        b.add("embedding_1d_list", "embedding_backward", [3, 0, 3, 3, 1], b.normal(5, 4), 4)
+        b.add("embedding_3d_uint8", "embedding_backward", b.ids(7, 2, 2, 3, dtype=np.uint8),
+              b.normal(2, 2, 3, 5), 7)
+    _layer_gradients(b, suite, "simple_rnn")
+    _layer_gradients(b, suite, "lstm")
+
+
 BUILDERS: dict[str, Callable[[Builder, str], None]] = {
     "one_hot": _one_hot,
     "embedding": _embedding,

@@ -100,7 +100,7 @@ def run_case(case: casefile.Case, module: object, submission: str) -> bytes:
         owner = module if case.module == case.exercise else own_module(case.module)
         with casefile.trusted_helpers(case, owner):
             result = getattr(owner, case.function)(*args, **kwargs)
-        outputs = casefile.as_outputs(result, case.single)
+        outputs = casefile.case_outputs(case, result)
     except BaseException as error:  # student code may raise anything, SystemExit included
         report = {"status": "raised", "error": describe_error(error, submission)}
     else:

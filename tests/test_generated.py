@@ -56,14 +56,15 @@ def _template_with_solutions(tmp_path: Path) -> Path:
 
 def test_public_checks_fail_once_per_exercise_on_the_stubs(tmp_path):
     """On the untouched template each exercise fails exactly once, with the stub's message."""
-    folder = tmp_path / "template"
-    shutil.copytree(template.TEMPLATE, folder)
-    run = _run_public_checks(folder)
+    copy = tmp_path / "template"
+    shutil.copytree(template.TEMPLATE, copy)
+    run = _run_public_checks(copy)
     assert run.returncode == 1, run.stdout
     failed = [line for line in run.stdout.splitlines() if line.startswith("FAILED")]
     assert len(failed) == len(EXERCISES), run.stdout
+    assert failed == sorted(failed), "the checks run in exercise order (numbered files)"
     for exercise in EXERCISES:
-        assert f"tests/test_{exercise}.py" in "\n".join(failed)
+        assert f"tests/test_{folder(exercise)}.py" in "\n".join(failed)
         assert f"NotImplementedError: Exercise 0{EXERCISES.index(exercise) + 1} ({exercise})" in run.stdout
     assert "Traceback" not in run.stdout
 

@@ -433,6 +433,47 @@ def as_outputs(result: Any, single: bool) -> list[np.ndarray] | str:
     return arrays
 
 
+GRADIENT_KEYS = ("inputs", "kernel", "recurrent_kernel", "bias", "initial_state")
+BACKWARD_STATES = {"simple_rnn_backward": ("initial_state",),  # the initial states' gradients
+                   "lstm_backward": ("initial_state h", "initial_state c")}
+
+
+def gradient_names(case: Case) -> list[str]:
+    """The results of a ``*_backward`` case, in order: ``bias`` only when the case has one."""
+    has_bias = case.args[3] is not None  # (inputs, kernel, recurrent_kernel, bias, d_output)
+    return ["inputs", "kernel", "recurrent_kernel", *(["bias"] if has_bias else []),
+            *BACKWARD_STATES[case.function]]
+
+
+def _gradient_items(case: Case, result: Any) -> list | str:
+    """A backward function's dict as the list :func:`gradient_names` describes, or a message."""
+    if not isinstance(result, dict):
+        return f"expected a dict with the keys {', '.join(GRADIENT_KEYS)}, got {type(result).__name__}"
+    missing = [key for key in GRADIENT_KEYS if key not in result]
+    if missing:
+        return f"the dict has no {', '.join(repr(key) for key in missing)}"
+    has_bias = case.args[3] is not None
+    if not has_bias and result["bias"] is not None:
+        return "bias: expected None, since the call has bias=None"
+    items = [result[key] for key in GRADIENT_KEYS[:3]] + ([result["bias"]] if has_bias else [])
+    states = BACKWARD_STATES[case.function]
+    if len(states) == 1:
+        return [*items, result["initial_state"]]
+    state = result["initial_state"]
+    if not isinstance(state, (tuple, list)) or len(state) != len(states):
+        return f"initial_state: expected the tuple (dh0, dc0), got {type(state).__name__}"
+    return [*items, *state]
+
+
+def case_outputs(case: Case, result: Any) -> list[np.ndarray] | str:
+    """The case's function's result as plain numeric arrays (see :func:`as_outputs`); a
+    backward function's dict in the order of :func:`gradient_names`."""
+    if case.function in BACKWARD_STATES:
+        items = _gradient_items(case, result)
+        return items if isinstance(items, str) else as_outputs(items, single=False)
+    return as_outputs(result, case.single)
+
+
 def _errors(expected: np.ndarray, got: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``|got - expected|`` and where it exceeds the tolerance (NaN always does); same shapes."""
     with np.errstate(all="ignore"):
@@ -465,6 +506,8 @@ RECURRENT = ("simple_rnn", "lstm", "gru", "bidirectional")  # their 3-D outputs 
 def result_names(case: Case) -> list[str]:
     """What each result of the case is called: ``i, f, g, o`` for ``lstm_gates``..."""
     count = len(case.returns)
+    if case.function in BACKWARD_STATES:
+        return gradient_names(case)
     if case.single:
         return ["output"]
     names = RESULT_NAMES.get(case.function, ())

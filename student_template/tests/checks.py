@@ -14,8 +14,8 @@ from casefile import (
     ATOL,
     RTOL,
     Case,
-    as_outputs,
     call_arguments,
+    case_outputs,
     changed_inputs,
     compare,
     input_arrays,
@@ -91,7 +91,7 @@ def _check_case(case: Case) -> None:
             _check_raises(case, args, kwargs)
             return
         result = call(case.exercise, case.function, *args, **kwargs)
-    outputs = as_outputs(result, case.single)
+    outputs = case_outputs(case, result)
     problems = [outputs] if isinstance(outputs, str) else compare(case, outputs)
     problems += changed_inputs(case, input_arrays([args, kwargs]))
     if problems:
