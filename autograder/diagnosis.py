@@ -45,7 +45,7 @@ def _diagnose(case: Case, outputs: list[np.ndarray]) -> str | None:
         wanted = DTYPE_GRADED.get(case.function)
         if wanted is not None and any(output.dtype != wanted for output in outputs):
             return (f"only the dtype differs: {case.function} must return {np.dtype(wanted)} "
-                    f"(as tf.{case.function} does)")
+                    f"(as {_KERAS_DTYPES.get(case.function, 'Keras')} does)")
         return None
     candidates = CANDIDATES.get(case.function)
     if candidates is None:
@@ -64,6 +64,9 @@ def _diagnose(case: Case, outputs: list[np.ndarray]) -> str | None:
     # Two mistakes can give the same results on one case (a loop that stops early and the
     # output of the step before the last): name every one that fits.
     return " Or it ".join(matched[:3]) if matched else None
+
+
+_KERAS_DTYPES = {"one_hot": "tf.one_hot", "padding_mask": "Embedding(mask_zero=True).compute_mask"}
 
 
 def _close(expected: list, got: list[np.ndarray]) -> bool:
@@ -170,7 +173,7 @@ def _cosine(case: Case) -> Iterator[Candidate]:
            lambda: [_cosine_of(x, y, axis=0)])
 
 
-# --- 03 and 04: recurrent cells ----------------------------------------------------------------
+# --- 03, 04 and 06: recurrent cells ------------------------------------------------------------
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -195,30 +198,57 @@ def _relu(x: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class _Variant:
-    """A (possibly wrong) recurrent layer: how its cell computes a step and how it loops."""
+    """A (possibly wrong) recurrent layer: how its cell computes a step, how it loops and
+    how it treats a mask. The defaults are Keras's."""
 
-    order: str = "ifco"  # the gate each block of z is read as, block by block
-    gate: Callable = _sigmoid  # the LSTM's recurrent activation
-    activation: Callable = np.tanh  # SimpleRNN's activation, the LSTM candidate's
+    order: str = ""  # the gate each block of z is read as, block by block ("": Keras's order)
+    gate: Callable = _sigmoid  # the LSTM's and GRU's recurrent activation
+    activation: Callable = np.tanh  # SimpleRNN's activation, the LSTM's and GRU's candidate's
     bias: float = 1.0  # 0: left out, 2: added twice
     transposed: bool = False  # h_prev @ recurrent_kernel.T
     swapped_cell: bool = False  # c = f * g + i * c_prev
     linear_output: bool = False  # h = o * c
     reset_cell: bool = False  # c_prev replaced by zeros
+    reset_before: bool = False  # GRU: (r * h_prev) @ R_h, as reset_after=False
+    swapped_update: bool = False  # GRU: h = (1 - z) * h_prev + z * h_tilde
+    bias_rows: str = "split"  # GRU: "swapped", "summed" (both on x W), "input" or "recurrent" only
     initial: str = "given"  # "zeros": initial_state ignored; "swapped": read as (c_0, h_0)
     backwards: bool = True  # False: go_backwards ignored
     skip_last: bool = False  # the loop stops one step early
+    masked_state: str = "carry"  # at a masked step: "update" it anyway, "zeros", "cell" (LSTM c updated)
+    masked_output: str = "carry"  # at a masked step: "new" output, "zeros", "state" (h0 before any step)
+    mask_reversed: bool = True  # False: the mask is not reversed with the inputs under go_backwards
 
 
-_SIGMOIDS = "Keras's LSTM uses the logistic sigmoid 1 / (1 + exp(-x)) as recurrent_activation"
-_GATE_VARIANTS: list[tuple[str, _Variant]] = [
-    (f"matches hard_sigmoid, clip(x / 6 + 0.5, 0, 1), for the gates: {_SIGMOIDS}",
-     _Variant(gate=_hard_sigmoid)),
-    (f"matches the old Keras 2 hard_sigmoid, clip(0.2 x + 0.5, 0, 1), for the gates: {_SIGMOIDS}",
-     _Variant(gate=_hard_sigmoid_keras2)),
-    (f"matches a sigmoid computed as 1 / (1 + exp(x)): {_SIGMOIDS}", _Variant(gate=_sigmoid_flipped)),
+def _sigmoid_variants(words: str) -> list[tuple[str, _Variant]]:
+    """The wrong sigmoids, ``words`` saying which one Keras uses."""
+    return [
+        (f"matches hard_sigmoid, clip(x / 6 + 0.5, 0, 1), for the gates: {words}",
+         _Variant(gate=_hard_sigmoid)),
+        (f"matches the old Keras 2 hard_sigmoid, clip(0.2 x + 0.5, 0, 1), for the gates: {words}",
+         _Variant(gate=_hard_sigmoid_keras2)),
+        (f"matches a sigmoid computed as 1 / (1 + exp(x)): {words}", _Variant(gate=_sigmoid_flipped)),
+    ]
+
+
+def _order_variants(keras: str, common: tuple[str, ...], words: str) -> list[tuple[str, _Variant]]:
+    """Every other order of the gate blocks, the common ones first."""
+    return sorted(
+        [(f"matches the gate blocks read in the order {', '.join(order)}: {words}",
+          _Variant(order="".join(order)))
+         for order in itertools.permutations(keras) if "".join(order) != keras],
+        key=lambda item: (item[1].order not in common, item[0]),
+    )
+
+
+_BIAS_VARIANTS: list[tuple[str, _Variant]] = [
     ("matches the result without the bias: add the bias b to x_t W + h_prev U", _Variant(bias=0.0)),
     ("matches the result with the bias added twice: add b once", _Variant(bias=2.0)),
+]
+_SIGMOIDS = "Keras's LSTM uses the logistic sigmoid 1 / (1 + exp(-x)) as recurrent_activation"
+_GATE_VARIANTS: list[tuple[str, _Variant]] = [
+    *_sigmoid_variants(_SIGMOIDS),
+    *_BIAS_VARIANTS,
     ("matches ReLU in place of tanh for the candidate g: the LSTM candidate uses tanh",
      _Variant(activation=_relu)),
 ]
@@ -229,25 +259,45 @@ _STATE_VARIANTS: list[tuple[str, _Variant]] = [
     ("matches a cell state that restarts from zero (c_prev is not used): carry c_t over to the "
      "next step, c_t = f * c_prev + i * g", _Variant(reset_cell=True)),
 ]
-_COMMON_ORDERS = ("icfo", "ifoc", "fico", "cifo", "oifc", "fioc")
-_ORDER_VARIANTS: list[tuple[str, _Variant]] = sorted(
-    [
-        (f"matches the gate blocks read in the order {', '.join(order)}: Keras orders the kernel's "
-         "columns input, forget, candidate (cell), output", _Variant(order="".join(order)))
-        for order in itertools.permutations("ifco") if "".join(order) != "ifco"
-    ],
-    key=lambda item: (item[1].order not in _COMMON_ORDERS, item[0]),
-)
+_ORDER_VARIANTS = _order_variants(
+    "ifco", ("icfo", "ifoc", "fico", "cifo", "oifc", "fioc"),
+    "Keras orders the kernel's columns input, forget, candidate (cell), output")
 _SIMPLE_VARIANTS: list[tuple[str, _Variant]] = [
     ("matches ReLU in place of tanh: SimpleRNN's activation is tanh", _Variant(activation=_relu)),
-    ("matches the result without the bias: add the bias b to x_t W + h_prev U", _Variant(bias=0.0)),
-    ("matches the result with the bias added twice: add b once", _Variant(bias=2.0)),
+    *_BIAS_VARIANTS,
     ("matches the recurrent kernel transposed (h_prev @ U.T): use it as given, h_prev @ U",
      _Variant(transposed=True)),
     ("matches the logistic sigmoid in place of tanh: SimpleRNN's activation is tanh",
      _Variant(activation=_sigmoid)),
 ]
 _LSTM_VARIANTS = _GATE_VARIANTS + _STATE_VARIANTS + _ORDER_VARIANTS
+
+_GRU_ROWS = "row 0 of the bias is added to x W, row 1 to h_prev R (inside r * (h_prev R_h + b1_h))"
+_GRU_GATE_VARIANTS: list[tuple[str, _Variant]] = [
+    *_sigmoid_variants("Keras's GRU uses the logistic sigmoid 1 / (1 + exp(-x)) as recurrent_activation"),
+    ("matches the result without the bias: add bias[0] to x_t W and bias[1] to h_prev R", _Variant(bias=0.0)),
+    ("matches the result with the bias added twice: add each row once", _Variant(bias=2.0)),
+    ("matches the reset gate applied before the recurrent matmul, (r * h_prev) R_h (reset_after=False): "
+     "Keras 3's GRU applies it after, r * (h_prev R_h + b1_h)", _Variant(reset_before=True)),
+    (f"matches the two bias rows swapped: {_GRU_ROWS}", _Variant(bias_rows="swapped")),
+    (f"matches the two bias rows summed into one added to x W: {_GRU_ROWS}", _Variant(bias_rows="summed")),
+    (f"matches the input bias (row 0) only: {_GRU_ROWS}", _Variant(bias_rows="input")),
+    (f"matches the recurrent bias (row 1) only: {_GRU_ROWS}", _Variant(bias_rows="recurrent")),
+    ("matches ReLU in place of tanh for the candidate h_tilde: the GRU candidate uses tanh",
+     _Variant(activation=_relu)),
+]
+_GRU_ORDER_VARIANTS = _order_variants(
+    "zrh", ("rzh",), "Keras orders the kernel's columns z (update), r (reset), h (candidate); "
+                     "PyTorch's r, z, n order differs")
+_GRU_VARIANTS = [
+    *_GRU_GATE_VARIANTS,
+    ("matches h_t = (1 - z) * h_prev + z * h_tilde: in Keras z weighs the old state, "
+     "h_t = z * h_prev + (1 - z) * h_tilde", _Variant(swapped_update=True)),
+    *_GRU_ORDER_VARIANTS,
+]
+_VARIANTS = {"simple_rnn": _SIMPLE_VARIANTS, "lstm": _LSTM_VARIANTS, "gru": _GRU_VARIANTS}
+_KERAS_ORDER = {"simple_rnn": "h", "lstm": "ifco", "gru": "zrh"}
+_READ_ORDER = {"simple_rnn": "h", "lstm": "ifoc", "gru": "zrh"}  # how _Batch arranges the blocks
 
 
 def _groups(variants: list[_Variant], attribute: str, default: Callable) -> list[tuple[Callable, slice]]:
@@ -272,11 +322,16 @@ def _apply(z: np.ndarray, groups: list[tuple[Callable, slice]], default: Callabl
 
 
 @cache
-def _columns(orders: tuple[str, ...], units: int) -> np.ndarray:
-    """For each gate order, the kernel columns a student reads as input, forget, output,
-    candidate, in that order: ``(len(orders), 4 * units)``."""
-    blocks = np.array([[order.index(name) for name in "ifoc"] for order in orders])
-    return (blocks[:, :, np.newaxis] * units + np.arange(units)).reshape(len(orders), 4 * units)
+def _columns(orders: tuple[str, ...], names: str, units: int) -> np.ndarray:
+    """For each gate order, the kernel columns a student reads as the gates ``names``, in
+    that order: ``(len(orders), len(names) * units)``."""
+    blocks = np.array([[order.index(name) for name in names] for order in orders])
+    return (blocks[:, :, np.newaxis] * units + np.arange(units)).reshape(len(orders), len(names) * units)
+
+
+def _flags(variants: list[_Variant], test: Callable[[_Variant], bool]) -> np.ndarray:
+    """``(variants, 1, 1)``: whether each variant passes ``test``."""
+    return np.array([test(v) for v in variants]).reshape(-1, 1, 1)
 
 
 class _Batch:
@@ -286,51 +341,82 @@ class _Batch:
     the weights; the other mistakes pick other functions for some variants. One NumPy pass
     thus computes every variant, which keeps a diagnosis within a few milliseconds. LSTM
     columns are rearranged to input, forget, output, candidate, so the three sigmoid gates
-    are one contiguous block.
+    are one contiguous block; GRU columns are z, r, h.
     """
 
-    def __init__(self, variants: list[_Variant], kernel, recurrent, bias, lstm: bool) -> None:
-        self.lstm, self.units = lstm, recurrent.shape[0]
-        if lstm:
-            columns = _columns(tuple(v.order for v in variants), self.units)
-        else:
-            columns = np.tile(np.arange(recurrent.shape[1]), (len(variants), 1))
+    def __init__(self, variants: list[_Variant], kernel, recurrent, bias, layer: str) -> None:
+        self.layer, self.units = layer, recurrent.shape[0]
+        orders = tuple(v.order or _KERAS_ORDER[layer] for v in variants)
+        columns = _columns(orders, _READ_ORDER[layer], self.units)
         self.kernel = kernel[:, columns].transpose(1, 0, 2)
-        transposed = np.array([v.transposed for v in variants]).reshape(-1, 1, 1)
+        transposed = _flags(variants, lambda v: v.transposed)
         if transposed.any():
             recurrent = np.where(transposed, recurrent.T[np.newaxis], recurrent[np.newaxis])
             self.recurrent = np.take_along_axis(recurrent, columns[:, np.newaxis, :], axis=2)
         else:
             self.recurrent = recurrent[:, columns].transpose(1, 0, 2)
         scale = np.array([v.bias for v in variants])[:, np.newaxis]
-        self.bias = (np.zeros(columns.shape) if bias is None else bias[columns] * scale)[:, np.newaxis]
+        rows = np.zeros((2, *columns.shape)) if bias is None else np.atleast_2d(bias)[:, columns] * scale
+        if layer == "gru":
+            rows = np.stack([_bias_rows(v.bias_rows, b0, b1) for v, b0, b1 in zip(variants, *rows)], axis=1)
+        self.bias, self.recurrent_bias = rows[0][:, np.newaxis], rows[-1][:, np.newaxis]
         self.gates = _groups(variants, "gate", _sigmoid)
         self.activations = _groups(variants, "activation", np.tanh)
-        shape = (len(variants), 1, 1)
-        self.keep = np.array([not v.reset_cell for v in variants], dtype=float).reshape(shape)
-        self.swapped = np.array([v.swapped_cell for v in variants]).reshape(shape)
-        self.linear = np.array([v.linear_output for v in variants]).reshape(shape)
-        self.plain = not (self.swapped.any() or self.linear.any())
+        self.keep = 1.0 - _flags(variants, lambda v: v.reset_cell)
+        self.swapped = _flags(variants, lambda v: v.swapped_cell or v.swapped_update)
+        self.linear = _flags(variants, lambda v: v.linear_output)
+        self.before = _flags(variants, lambda v: v.reset_before)
 
     def step(self, x, h, c) -> tuple[np.ndarray, np.ndarray | None, list[np.ndarray]]:
-        """``(h_t, c_t, [i, f, g, o])`` of every variant; ``h``, ``c`` are ``(variants, B, U)``."""
+        """``(h_t, c_t, gates)`` of every variant (gates ``[i, f, g, o]`` or ``[z, r, h_tilde]``);
+        ``h``, ``c`` are ``(variants, B, U)``."""
+        if self.layer == "gru":
+            return self._gru(x, h)
         z = x @ self.kernel + h @ self.recurrent + self.bias
-        if not self.lstm:
+        if self.layer == "simple_rnn":
             return _apply(z, self.activations, np.tanh), None, []
         split = 3 * self.units
         gates = _apply(z[..., :split], self.gates, _sigmoid)
         i, f, o = np.split(gates, 3, axis=-1)
         g = _apply(z[..., split:], self.activations, np.tanh)
         c_prev = c * self.keep
-        if self.plain:
-            c_t = f * c_prev + i * g
-            return o * np.tanh(c_t), c_t, [i, f, g, o]
-        c_t = np.where(self.swapped, f * g + i * c_prev, f * c_prev + i * g)
-        return o * np.where(self.linear, c_t, np.tanh(c_t)), c_t, [i, f, g, o]
+        c_t = _where(self.swapped, lambda: f * g + i * c_prev, f * c_prev + i * g)
+        return o * _where(self.linear, lambda: c_t, np.tanh(c_t)), c_t, [i, f, g, o]
+
+    def _gru(self, x, h) -> tuple[np.ndarray, None, list[np.ndarray]]:
+        split = 2 * self.units
+        from_input = x @ self.kernel + self.bias
+        from_state = h @ self.recurrent[..., :split] + self.recurrent_bias[..., :split]
+        z, r = np.split(_apply(from_input[..., :split] + from_state, self.gates, _sigmoid), 2, axis=-1)
+        recurrent, bias = self.recurrent[..., split:], self.recurrent_bias[..., split:]
+        reset = _where(self.before, lambda: (r * h) @ recurrent + bias, r * (h @ recurrent + bias))
+        candidate = _apply(from_input[..., split:] + reset, self.activations, np.tanh)
+        h_t = _where(self.swapped, lambda: (1 - z) * h + z * candidate, z * h + (1 - z) * candidate)
+        return h_t, None, [z, r, candidate]
+
+
+def _where(flags: np.ndarray, other: Callable[[], np.ndarray], usual: np.ndarray) -> np.ndarray:
+    """``usual``, with ``other()`` for the variants flagged (computed only when any is)."""
+    return np.where(flags, other(), usual) if flags.any() else usual
+
+
+def _bias_rows(how: str, b0: np.ndarray, b1: np.ndarray) -> np.ndarray:
+    """The GRU bias rows ``(input, recurrent)`` as a variant uses them: ``(2, 3U)``."""
+    zero = np.zeros_like(b0)
+    return np.stack({"split": (b0, b1), "swapped": (b1, b0), "summed": (b0 + b1, zero),
+                     "input": (b0, zero), "recurrent": (zero, b1)}[how])
 
 
 _STEP_NAMES = ("x_t", "h_prev", "kernel", "recurrent_kernel", "bias")
 _LSTM_STEP_NAMES = ("x_t", "h_prev", "c_prev", "kernel", "recurrent_kernel", "bias")
+# function: (the layer, the variants that apply to it, its parameters)
+_STEPS = {
+    "simple_rnn_step": ("simple_rnn", _SIMPLE_VARIANTS, _STEP_NAMES),
+    "lstm_gates": ("lstm", _GATE_VARIANTS + _ORDER_VARIANTS, _STEP_NAMES),
+    "lstm_step": ("lstm", _LSTM_VARIANTS, _LSTM_STEP_NAMES),
+    "gru_gates": ("gru", _GRU_GATE_VARIANTS + _GRU_ORDER_VARIANTS, _STEP_NAMES),
+    "gru_step": ("gru", _GRU_VARIANTS, _STEP_NAMES),
+}
 
 
 def _weights(a: dict) -> tuple:
@@ -343,33 +429,31 @@ def _applicable(variants: list[tuple[str, _Variant]], weights: tuple) -> list[tu
     _, recurrent, bias = weights
     return [
         (message, v) for message, v in variants
-        if not (v.bias != 1.0 and bias is None)
+        if not ((v.bias != 1.0 or v.bias_rows != "split") and bias is None)
         and not (v.transposed and recurrent.shape[0] != recurrent.shape[1])
     ]
 
 
 def _step_candidates(function: str) -> Callable[[Case], Iterator[Candidate]]:
-    """Candidates for ``simple_rnn_step``, ``lstm_gates`` or ``lstm_step``."""
-    lstm = function != "simple_rnn_step"
-    options = {"simple_rnn_step": _SIMPLE_VARIANTS, "lstm_gates": _GATE_VARIANTS + _ORDER_VARIANTS,
-               "lstm_step": _LSTM_VARIANTS}[function]
+    """Candidates for ``simple_rnn_step``, ``lstm_gates``, ``lstm_step``, ``gru_gates`` or ``gru_step``."""
+    layer, options, names = _STEPS[function]
 
     def candidates(case: Case) -> Iterator[Candidate]:
-        a = _bind(case, _LSTM_STEP_NAMES if function == "lstm_step" else _STEP_NAMES)
+        a = _bind(case, names)
         weights = _weights(a)
         chosen = _applicable(options, weights)
         x, h = _f64(a["x_t"]), _f64(a["h_prev"])[np.newaxis]
-        c = _f64(a["c_prev"])[np.newaxis] if function == "lstm_step" else np.zeros_like(h)
+        c = _f64(a["c_prev"])[np.newaxis] if "c_prev" in names else np.zeros_like(h)
 
         @cache
         def computed() -> tuple:
-            return _Batch([v for _, v in chosen], *weights, lstm).step(x, h, c)
+            return _Batch([v for _, v in chosen], *weights, layer).step(x, h, c)
 
         def pick(n: int) -> list[np.ndarray]:
             h_t, c_t, gates = computed()
-            if function == "lstm_gates":
+            if function.endswith("_gates"):
                 return [gate[n] for gate in gates]
-            return [h_t[n], c_t[n]] if lstm else [h_t[n]]
+            return [h_t[n], c_t[n]] if layer == "lstm" else [h_t[n]]
 
         for n, (message, _) in enumerate(chosen):
             yield message, partial(pick, n)
@@ -386,10 +470,10 @@ def _sigmoid_candidates(case: Case) -> Iterator[Candidate]:
     yield f"matches tanh: {_SIGMOIDS}", lambda: [np.tanh(x)]
 
 
-# --- 03 and 04: whole sequences ----------------------------------------------------------------
+# --- 03, 04, 06 and 07: whole sequences, masked or not -------------------------------------------
 
 _LAYER_NAMES = ("inputs", "kernel", "recurrent_kernel", "bias", "return_sequences", "return_state",
-                "go_backwards", "initial_state")
+                "go_backwards", "initial_state", "mask")
 
 
 @dataclass(frozen=True)
@@ -407,13 +491,14 @@ class _Layer:
 
     def __init__(self, layer: str, case: Case) -> None:
         a = _bind(case, _LAYER_NAMES)
-        self.lstm = layer == "lstm"
+        self.layer, self.lstm = layer, layer == "lstm"
         self.inputs = _f64(a["inputs"])
         self.weights = _weights(a)
         self.sequences = bool(a["return_sequences"])
         self.state = bool(a["return_state"])
         self.go_backwards = bool(a["go_backwards"])
         self.initial = a["initial_state"]
+        self.mask = None if a["mask"] is None else np.asarray(a["mask"], dtype=bool)
         self.variants: dict[_Variant, int] = {_Variant(): 0}
         self._run: tuple | None = None
 
@@ -429,38 +514,52 @@ class _Layer:
         states = [_f64(state) for state in self.initial]
         return states[::-1] if variant.initial == "swapped" else states
 
-    def run(self) -> tuple[np.ndarray, np.ndarray, list[int]]:
-        """Every variant's outputs ``(V, B, T, U)`` in processing order, its cell states, and
-        how many steps each variant took."""
+    def _orders(self, steps: int) -> tuple[np.ndarray, np.ndarray, list[int]]:
+        """Per variant, the input step and the mask step read at each step of the loop
+        ``(V, T)`` (padded with step 0 past its end), and how many steps it takes."""
+        orders, masks, lengths = [], [], []
+        for v in self.variants:
+            order = list(range(steps))[:: -1 if self.go_backwards and v.backwards else 1]
+            order = order[:-1] if v.skip_last else order
+            lengths.append(len(order))
+            orders.append(order + [0] * (steps - len(order)))
+            masks.append(orders[-1] if v.mask_reversed else list(range(steps)))
+        return np.array(orders), np.array(masks), lengths
+
+    def run(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int]]:
+        """Every variant's outputs, hidden states and cell states ``(V, B, T, U)`` in processing
+        order, and how many steps each variant took."""
         if self._run is None:
             batch, steps, _ = self.inputs.shape
             zeros = np.zeros((batch, self.weights[1].shape[0]))
-            starts = [self._initial(v, zeros) for v in self.variants]
+            variants = list(self.variants)
+            starts = [self._initial(v, zeros) for v in variants]
             h, c = (np.stack([start[k] for start in starts]) for k in (0, 1))
-            orders, lengths = [], []
-            for v in self.variants:
-                order = list(range(steps))[:: -1 if self.go_backwards and v.backwards else 1]
-                order = order[:-1] if v.skip_last else order
-                lengths.append(len(order))
-                orders.append(order + [0] * (steps - len(order)))
-            x = np.stack([self.inputs[:, order] for order in orders])  # (V, B, T, D)
-            cell = _Batch(list(self.variants), *self.weights, self.lstm)
-            hs, cs = [], []
+            orders, mask_orders, lengths = self._orders(steps)
+            x = self.inputs[:, orders].transpose(1, 0, 2, 3)  # (V, B, T, D)
+            masking = None if self.mask is None else _Masking(variants, self.mask[:, mask_orders])
+            cell = _Batch(variants, *self.weights, self.layer)
+            out, outs, hs, cs = np.zeros_like(h), [], [], []
             for t in range(steps):
-                h, c_t, _ = cell.step(x[:, :, t], h, c)
-                c = c if c_t is None else c_t
+                h_new, c_new, _ = cell.step(x[:, :, t], h, c)
+                c_new = c if c_new is None else c_new
+                if masking is None:
+                    h, c, out = h_new, c_new, h_new
+                else:
+                    h, c, out = masking.step(t, (h, c, out), (h_new, c_new))
+                outs.append(out)
                 hs.append(h)
                 cs.append(c)
-            self._run = np.stack(hs, axis=2), np.stack(cs, axis=2), lengths
+            self._run = (*(np.stack(seq, axis=2) for seq in (outs, hs, cs)), lengths)
         return self._run
 
-    def results(self, n: int, assembly: _Assembly) -> list[np.ndarray]:
+    def results(self, n: int, assembly: _Assembly) -> list[np.ndarray] | None:
         """Variant ``n``'s results, assembled as ``assembly`` says."""
-        hs, cs, lengths = self.run()
+        outs, hs, cs, lengths = self.run()
         steps = lengths[n]
         if steps == 0:
             return None
-        outputs = hs[n][:, :steps]
+        outputs = outs[n][:, :steps]
         states = [hs[n][:, steps - 1], cs[n][:, steps - 1]] if self.lstm else [hs[n][:, steps - 1]]
         sequences = self.sequences if assembly.sequences is None else assembly.sequences
         if assembly.flip_back and self.go_backwards:
@@ -473,11 +572,37 @@ class _Layer:
         return [output, *(states[::-1] if assembly.state == "swapped" else states)]
 
 
+class _Masking:
+    """What every variant does at a masked step: the states and the output it keeps."""
+
+    def __init__(self, variants: list[_Variant], mask: np.ndarray) -> None:
+        self.mask = mask.transpose(1, 0, 2)[..., np.newaxis]  # (V, B, T, 1), in processing order
+        self.updated = _flags(variants, lambda v: v.masked_state == "update")
+        self.zeroed = _flags(variants, lambda v: v.masked_state == "zeros")
+        self.cell_updated = _flags(variants, lambda v: v.masked_state in ("update", "cell"))
+        self.new_output = _flags(variants, lambda v: v.masked_output == "new")
+        self.zero_output = _flags(variants, lambda v: v.masked_output == "zeros")
+        self.state_output = _flags(variants, lambda v: v.masked_output == "state")
+
+    def step(self, t: int, before: tuple, new: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(h, c, output)`` after step ``t`` of the loop, from those ``before`` and the cell's
+        ``new`` ``(h, c)``."""
+        (h, c, out), (h_new, c_new) = before, new
+        keep = self.mask[:, :, t]
+        h_kept = np.where(self.updated, h_new, np.where(self.zeroed, 0.0, h))
+        c_kept = np.where(self.cell_updated, c_new, np.where(self.zeroed, 0.0, c))
+        h, c = np.where(keep, h_new, h_kept), np.where(keep, c_new, c_kept)
+        filler = np.where(self.zero_output, 0.0, np.where(self.state_output, h, out))
+        return h, c, np.where(keep | self.new_output, h_new, filler)
+
+
 def _layer_candidates(layer: str) -> Callable[[Case], Iterator[Candidate]]:
     def candidates(case: Case) -> Iterator[Candidate]:
         run = _Layer(layer, case)
         found = list(_structure(run))
-        for message, v in _applicable(_LSTM_VARIANTS if run.lstm else _SIMPLE_VARIANTS, run.weights):
+        if run.mask is not None:
+            found += [(message, run.variant(v), _Assembly()) for message, v in _mask_variants(run)]
+        for message, v in _applicable(_VARIANTS[layer], run.weights):
             found.append((message, run.variant(v), _Assembly()))
         for message, n, assembly in found:  # every variant is known before the batch runs
             yield message, partial(run.results, n, assembly)
@@ -517,7 +642,35 @@ def _structure(run: _Layer) -> Iterator[tuple[str, int, _Assembly]]:
            run.variant(_Variant(skip_last=True)), _Assembly())
 
 
-# --- 05 bidirectional --------------------------------------------------------------------------
+_MASKED = ("at a masked step (mask False) Keras carries the states over unchanged and repeats the "
+           "previous output (zeros before the first unmasked step)")
+
+
+def _mask_variants(run: _Layer) -> Iterator[tuple[str, _Variant]]:
+    """Mistakes in how a layer treats its ``mask``: ``(message, variant)``."""
+    yield f"matches the mask ignored: {_MASKED}", _Variant(masked_state="update", masked_output="new")
+    yield ("matches zeros output at the masked steps: a plain Keras layer repeats the previous "
+           "step's output there (only Bidirectional with return_sequences=True gives zeros)",
+           _Variant(masked_output="zeros"))
+    yield ("matches the outputs of an unmasked run multiplied by the mask: at a masked step carry "
+           "the states over unchanged (do not update them) and repeat the previous output",
+           _Variant(masked_state="update", masked_output="zeros"))
+    yield (f"matches states updated at the masked steps: {_MASKED}", _Variant(masked_state="update"))
+    yield (f"matches a state reset to zeros at the masked steps: {_MASKED}",
+           _Variant(masked_state="zeros", masked_output="state"))
+    if run.lstm:
+        yield ("matches the cell state c updated at the masked steps: carry both h and c over unchanged",
+               _Variant(masked_state="cell"))
+    if run.initial is not None:
+        yield ("matches the state h in place of the output where no unmasked step came before (the "
+               "initial state at leading masked steps, h_T for a fully masked row): Keras outputs "
+               "zeros there, even with an initial_state", _Variant(masked_output="state"))
+    if run.go_backwards:
+        yield ("matches the mask not reversed with the inputs: with go_backwards=True the mask is "
+               "read from the last step to the first too", _Variant(mask_reversed=False))
+
+
+# --- 05 and 07: bidirectional ------------------------------------------------------------------
 
 _MERGES: dict[str | None, Callable] = {
     "concat": lambda f, b: [np.concatenate([f, b], axis=-1)],
@@ -533,14 +686,16 @@ _MERGE_WORDS = {
     "mul": "forward * backward",
     None: "the list [forward, backward]",
 }
+_ZEROS = "with return_sequences=True Bidirectional outputs zeros at the masked steps in both halves"
 
 
 def _bidirectional(case: Case) -> Iterator[Candidate]:
     a = _bind(case, ("inputs", "layer", "forward_weights", "backward_weights", "merge_mode",
-                     "return_sequences"))
+                     "return_sequences", "mask"))
     inputs, mode, sequences = np.asarray(a["inputs"]), a["merge_mode"], bool(a["return_sequences"])
     fw, bw = tuple(a["forward_weights"]), tuple(a["backward_weights"])
-    merge = _MERGES[mode]
+    mask = {} if a["mask"] is None else {"mask": a["mask"]}
+    keep = np.asarray(a["mask"], dtype=bool)[:, :, np.newaxis] if mask and sequences else None
     layer = Replay("layer", case.replays.get("layer", []), fallback=None)
     memo: dict[tuple[int, bool, bool], np.ndarray | TypeError] = {}
 
@@ -550,13 +705,18 @@ def _bidirectional(case: Case) -> Iterator[Candidate]:
         key = (id(weights), seq, backwards)
         if key not in memo:
             try:
-                memo[key] = _f64(layer(inputs, *weights, return_sequences=seq, go_backwards=backwards))
+                options = {"return_sequences": seq, "go_backwards": backwards, **mask}
+                memo[key] = _f64(layer(inputs, *weights, **options))
             except TypeError as error:
                 memo[key] = error
         found = memo[key]
         if isinstance(found, TypeError):
             raise found
         return found
+
+    def merged(forward: np.ndarray, backward: np.ndarray, merge: Callable = _MERGES[mode]) -> list:
+        """The halves merged, zeroed first at the masked steps as Keras does with return_sequences."""
+        return merge(forward, backward) if keep is None else merge(forward * keep, backward * keep)
 
     def pair(seq: bool) -> tuple[np.ndarray, np.ndarray]:
         backward = played(bw, seq, True)
@@ -565,30 +725,31 @@ def _bidirectional(case: Case) -> Iterator[Candidate]:
     if sequences:
         yield ("matches the backward outputs left in processing order: flip them back to time "
                "order (axis 1) before merging",
-               lambda: merge(played(fw, True, False), played(bw, True, True)))
+               lambda: merged(played(fw, True, False), played(bw, True, True)))
         yield ("matches the backward outputs flipped along the batch axis: flip them along the "
-               "time axis (axis 1)", lambda: merge(played(fw, True, False), played(bw, True, True)[::-1]))
+               "time axis (axis 1)", lambda: merged(played(fw, True, False), played(bw, True, True)[::-1]))
     else:
         yield ("matches the backward layer's first step (after reading x_{T-1} only): merge its "
                "final state, the one after reading x_0",
-               lambda: merge(played(fw, False, False), played(bw, True, True)[:, 0]))
+               lambda: merged(played(fw, False, False), played(bw, True, True)[:, 0]))
         yield ("matches the backward final state reversed along its units axis: flip only the "
                "sequences of return_sequences=True, along the time axis",
-               lambda: merge(played(fw, False, False), played(bw, False, True)[:, ::-1]))
+               lambda: merged(played(fw, False, False), played(bw, False, True)[:, ::-1]))
     if mode == "concat":
         yield ("matches the halves concatenated as [backward, forward]: Keras puts the forward "
-               "output first", lambda: merge(*pair(sequences)[::-1]))
+               "output first", lambda: merged(*pair(sequences)[::-1]))
         yield ("matches the halves concatenated along axis 1 (the time axis of sequences): "
-               "concatenate along the last axis", lambda: [np.concatenate(pair(sequences), axis=1)])
+               "concatenate along the last axis",
+               lambda: merged(*pair(sequences), lambda f, b: [np.concatenate([f, b], axis=1)]))
     for other in _MERGES:
         if other != mode:
             yield (f"matches the halves merged as {other!r} ({_MERGE_WORDS[other]}) where merge_mode "
                    f"{mode!r} asks for {_MERGE_WORDS[mode]}",
-                   lambda other=other: _MERGES[other](*pair(sequences)))
+                   lambda other=other: merged(*pair(sequences), _MERGES[other]))
 
     def reads_forwards(flip: bool) -> list[np.ndarray]:
         backward = played(bw, sequences, False)
-        return merge(played(fw, sequences, False), backward[:, ::-1] if flip else backward)
+        return merged(played(fw, sequences, False), backward[:, ::-1] if flip else backward)
 
     for flip in (True, False) if sequences else (False,):
         yield ("matches a backward layer that reads the sequence forwards: call it with "
@@ -596,12 +757,87 @@ def _bidirectional(case: Case) -> Iterator[Candidate]:
 
     def weights_of(forward: tuple, backward: tuple) -> list[np.ndarray]:
         back = played(backward, sequences, True)
-        return merge(played(forward, sequences, False), back[:, ::-1] if sequences else back)
+        return merged(played(forward, sequences, False), back[:, ::-1] if sequences else back)
 
     yield ("matches the backward layer run with the forward layer's weights: the second half of "
            "the weights belongs to the backward layer", lambda: weights_of(fw, fw))
     yield ("matches the two halves' weights swapped: the first half of the weights belongs to "
            "the forward layer", lambda: weights_of(bw, fw))
+    if keep is not None:
+        yield from _masked_merges(lambda: pair(True), keep, _MERGES[mode])
+
+
+def _masked_merges(pair: Callable[[], tuple], keep: np.ndarray, merge: Callable) -> Iterator[Candidate]:
+    """Mistakes in zeroing the masked steps of Bidirectional's sequences (``keep``: ``(B, T, 1)``)."""
+    yield (f"matches the layers' outputs at the masked steps kept (the previous step's output): {_ZEROS}",
+           lambda: merge(*pair()))
+    yield (f"matches the backward half zeroed with the mask in processing order (before flipping it "
+           f"back): zero it with the mask in time order, as the forward half: {_ZEROS}",
+           lambda: merge(pair()[0] * keep, pair()[1] * keep[:, ::-1]))
+    yield (f"matches only the forward half zeroed: {_ZEROS}", lambda: merge(pair()[0] * keep, pair()[1]))
+    yield (f"matches only the backward half zeroed: {_ZEROS}", lambda: merge(pair()[0], pair()[1] * keep))
+
+
+# --- 07 padding masks --------------------------------------------------------------------------
+
+_PADDING = "the mask is True where an id is not 0 (Embedding(..., mask_zero=True)), at every position"
+
+
+def _padding_mask(case: Case) -> Iterator[Candidate]:
+    ids = np.asarray(_bind(case, ("ids",))["ids"])
+    real = ids != 0
+    steps = np.arange(ids.shape[-1]) if ids.ndim else None
+    yield f"matches the mask inverted (True at the padding): {_PADDING}", lambda: [~real]
+    yield (f"matches a mask built from the sequence lengths (the count of non-zero ids): {_PADDING}, "
+           "also where a 0 stands between other ids", lambda: [steps < real.sum(axis=-1, keepdims=True)])
+    yield (f"matches every step after the first 0 masked: {_PADDING}",
+           lambda: [np.cumprod(real, axis=-1).astype(bool)])
+    yield f"matches id 1 taken as the padding id: {_PADDING}", lambda: [ids != 1]
+
+
+# --- 08 parameter counts -----------------------------------------------------------------------
+
+_BLOCKS = {"simple_rnn": 1, "lstm": 4, "gru": 3}  # the weight blocks of each layer (its gates)
+_COUNTED = ("kernel (D, kU), recurrent_kernel (U, kU) and bias (kU,), with k = 1 for SimpleRNN, "
+            "4 for LSTM, 3 for GRU, whose bias (reset_after=True) is (2, 3U)")
+
+
+def _count_params(case: Case) -> Iterator[Candidate]:
+    a = _bind(case, ("layer", "input_dim", "units", "use_bias", "bidirectional"))
+    layer, inputs, units = a["layer"], int(a["input_dim"]), int(a["units"])
+    if layer == "embedding":
+        yield ("matches a bias of E values added to the table: an Embedding has only its (V, E) table",
+               lambda: [np.asarray(inputs * units + units)])
+        return
+    blocks, gru = _BLOCKS[layer], layer == "gru"
+    rows = (2 if gru else 1) if a["use_bias"] is not False else 0
+    copies = 2 if a["bidirectional"] else 1
+
+    def count(k: int = blocks, d: int = inputs, u: int = units, bias: int = rows, n: int = copies,
+              recurrent: int | None = None) -> Callable[[], list[np.ndarray]]:
+        """The count of ``n`` layers of ``k`` blocks (``recurrent``: the recurrent kernel's size)."""
+        size = k * u * u if recurrent is None else recurrent
+        return lambda: [np.asarray(n * (k * u * (d + bias) + size))]
+
+    if rows:
+        yield f"matches the count without the bias: count {_COUNTED}", count(bias=0)
+        yield f"matches a bias of U values, not one per column of the kernel: count {_COUNTED}", count(
+            bias=0, recurrent=blocks * units * units + rows * units)
+    else:
+        yield "matches the bias counted although use_bias=False: leave it out", count(bias=2 if gru else 1)
+    if gru and rows:
+        yield ("matches the GRU bias counted once (3U), as with reset_after=False: Keras 3's GRU has "
+               "reset_after=True and a bias of two rows, (2, 3U)", count(bias=1))
+    yield f"matches the count without the recurrent kernel: count {_COUNTED}", count(recurrent=0)
+    yield f"matches a recurrent kernel of (U, U): count {_COUNTED}", count(recurrent=units * units)
+    yield f"matches input_dim and units swapped: count {_COUNTED}", count(d=units, u=inputs)
+    for other in sorted({1, 3, 4} - {blocks}):
+        yield f"matches {other} block(s) of weights: count {_COUNTED}", count(k=other)
+    if copies == 2:
+        yield ("matches one layer's count: Bidirectional holds two copies of the layer (forward and "
+               "backward), twice the weights", count(n=1))
+    else:
+        yield "matches twice the count: only bidirectional=True doubles it", count(n=2)
 
 
 # --- the table ---------------------------------------------------------------------------------
@@ -618,4 +854,9 @@ CANDIDATES: dict[str, Callable[[Case], Iterator[Candidate]]] = {
     "lstm_step": _step_candidates("lstm_step"),
     "lstm": _layer_candidates("lstm"),
     "bidirectional": _bidirectional,
+    "gru_gates": _step_candidates("gru_gates"),
+    "gru_step": _step_candidates("gru_step"),
+    "gru": _layer_candidates("gru"),
+    "padding_mask": _padding_mask,
+    "count_params": _count_params,
 }

@@ -30,7 +30,13 @@ CALLERS = (
                                 "or the order of the returned (h_t, c_t)"),
     ("sigmoid", "lstm_gates", "z = x_t W + h_prev U + b, its split (along the last axis) into the "
                               "blocks i, f, g, o, or which activation each block gets"),
+    ("gru_step", "gru", "the loop over the steps (their order, the state h carried from one step to "
+                        "the next, what is returned)"),
+    ("gru_gates", "gru_step", "the update h_t = z * h_prev + (1 - z) * h_tilde"),
 )
+# The exercise that grades the layers' mask=; each layer is graded without a mask in the exercise
+# of its own name.
+MASKING = "masking"
 # The positional parameters of every student function (STUDENT_API.md; a test compares them
 # with the solutions' signatures); options are keywords.
 PARAMETERS = {
@@ -45,6 +51,11 @@ PARAMETERS = {
     "lstm_step": ("x_t", "h_prev", "c_prev", "kernel", "recurrent_kernel", "bias"),
     "lstm": ("inputs", "kernel", "recurrent_kernel", "bias"),
     "bidirectional": ("inputs", "layer", "forward_weights", "backward_weights"),
+    "gru_gates": ("x_t", "h_prev", "kernel", "recurrent_kernel", "bias"),
+    "gru_step": ("x_t", "h_prev", "kernel", "recurrent_kernel", "bias"),
+    "gru": ("inputs", "kernel", "recurrent_kernel", "bias"),
+    "padding_mask": ("ids",),
+    "count_params": ("layer", "input_dim", "units"),
 }
 
 
@@ -56,13 +67,18 @@ def _bound(case: Case) -> dict[str, object]:
 def features(case: Case) -> set[str]:
     """The features of one call that a mistake may depend on, in words."""
     bound = _bound(case)
-    found = {f"{option}=True" for option in ("return_sequences", "return_state", "go_backwards")
-             if bound.get(option)}
+    options = ("return_sequences", "return_state", "go_backwards", "bidirectional")
+    found = {f"{option}=True" for option in options if bound.get(option)}
     if bound.get("initial_state") is not None:
         found.add("initial_state given")
+    if bound.get("use_bias") is False:
+        found.add("use_bias=False")
     if case.function == "bidirectional":
         found.add(f"merge_mode={bound.get('merge_mode', 'concat')!r}")
-        found.add(f"layer={getattr(bound.get('layer'), 'name', '?')}")
+    if case.function in ("bidirectional", "count_params"):
+        found.add(f"layer={getattr(bound.get('layer'), 'name', bound.get('layer'))}")
+    if bound.get("mask") is not None:
+        found |= _mask_features(np.asarray(bound["mask"], dtype=bool))
     if "bias" in PARAMETERS.get(case.function, ()) and bound.get("bias") is None:
         found.add("no bias (bias=None)")
     first = case.args[0] if case.args else None
@@ -80,6 +96,23 @@ def features(case: Case) -> set[str]:
     if any(isinstance(a, np.ndarray) and a.dtype == np.float32 for a in case.args):
         found.add("float32 arrays")
     return found | _shape_features(bound)
+
+
+def _mask_features(mask: np.ndarray) -> set[str]:
+    """What kind of padding a ``(B, T)`` mask holds, read off the mask itself."""
+    found = {"mask given"}
+    for row in mask.reshape(-1, mask.shape[-1]):
+        kept = np.flatnonzero(row)
+        if not kept.size:
+            found.add("a fully masked row")
+        elif kept[-1] - kept[0] + 1 != kept.size:
+            found.add("a mask with holes (masked steps between unmasked ones)")
+        else:
+            if kept[0] > 0:
+                found.add("a mask with padding at the start")
+            if kept[-1] < row.size - 1:
+                found.add("a mask with padding at the end")
+    return found
 
 
 def _shape_features(bound: dict[str, object]) -> set[str]:
@@ -142,6 +175,8 @@ def hints(calls: list[tuple[Case, bool]]) -> dict[str, list[str]]:
                 cases, failed = (list(column) for column in zip(*graded))
                 said += [f"{function}: {hint}" for hint in separating(cases, failed)]
         said += _caller_hints([(case.function, passed) for case, passed in mine])
+        if exercise == MASKING:
+            said += _mask_hints(calls)
         if said:
             found[exercise] = said
     return found
@@ -159,4 +194,24 @@ def _caller_hints(outcomes: list[tuple[str, bool]]) -> list[str]:
                              f"{where}")
             else:
                 hints.append(f"{helper} is wrong too, and {caller} depends on it: fix {helper} first")
+    return hints
+
+
+def _mask_hints(calls: list[tuple[Case, bool]]) -> list[str]:
+    """What a layer's cases without a mask (in its own exercise) imply for its masked ones."""
+    passed: dict[tuple[str, str], bool] = {}
+    for case, ok in calls:
+        key = (case.exercise, case.function)
+        passed[key] = passed.get(key, True) and ok
+    hints = []
+    for (exercise, function), ok in passed.items():
+        if exercise != MASKING or ok or (function, function) not in passed:
+            continue
+        if passed[function, function]:
+            hints.append(f"{function} is right on every case without a mask and wrong with one: the mistake "
+                         "is in the mask handling (the states carried over a masked step, the output "
+                         "there, the mask's order under go_backwards)")
+        else:
+            hints.append(f"{function} is wrong without a mask too (exercise {function}): fix it there first, "
+                         "the masked cases run the same code")
     return hints

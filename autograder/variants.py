@@ -16,13 +16,23 @@ SOLUTIONS = Path(__file__).resolve().parent.parent / "solutions" / "rnnlab"
 
 @dataclass(frozen=True)
 class Mistake:
-    """``old`` becomes ``new`` in ``rnnlab/<exercise>.py``; ``old`` must occur exactly once."""
+    """``old`` becomes ``new`` in ``rnnlab/<module>.py``; ``old`` must occur exactly once.
+
+    ``exercise`` is where the mistake is graded; ``module`` the file it is written in, when
+    that is not the exercise's own (the layers' ``mask=`` is graded in masking).
+    """
 
     name: str
     exercise: str
     old: str
     new: str
     description: str = ""
+    module: str = ""
+
+    @property
+    def path(self) -> str:
+        """The patched file, relative to ``rnnlab/``."""
+        return f"{self.module or self.exercise}.py"
 
 
 def make_submission(destination: Path, mistakes: tuple[Mistake, ...] = ()) -> Path:
@@ -32,10 +42,10 @@ def make_submission(destination: Path, mistakes: tuple[Mistake, ...] = ()) -> Pa
         shutil.rmtree(package)
     shutil.copytree(SOLUTIONS, package, ignore=shutil.ignore_patterns("__pycache__"))
     for mistake in mistakes:
-        path = package / f"{mistake.exercise}.py"
+        path = package / mistake.path
         source = path.read_text()
         if source.count(mistake.old) != 1:
             raise ValueError(f"{mistake.name}: the snippet occurs {source.count(mistake.old)} "
-                             f"times in {mistake.exercise}.py, expected once")
+                             f"times in {mistake.path}, expected once")
         path.write_text(source.replace(mistake.old, mistake.new))
     return Path(destination)

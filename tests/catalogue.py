@@ -16,6 +16,11 @@ from autograder.variants import Mistake
 
 # --- mistakes ------------------------------------------------------------------------------
 
+_LAYER_CALLS = (
+    "    forward = np.asarray(layer(inputs, *forward_weights, **options))\n"
+    "    backward = np.asarray(layer(inputs, *backward_weights, go_backwards=True, **options))\n"
+)
+
 _ONE_HOT = (
     Mistake("one_hot_negative_wraps", "one_hot",
             "classes = np.arange(depth)",
@@ -116,10 +121,10 @@ _SIMPLE_RNN = (
             "np.asarray(h_prev) @ np.asarray(recurrent_kernel).T",
             "the recurrent kernel is used transposed"),
     Mistake("simple_rnn_return_sequences_ignored", "simple_rnn",
-            "output = np.stack(outputs, axis=1) if return_sequences else h", "output = h",
+            "output = np.stack(outputs, axis=1) if return_sequences else out", "output = out",
             "return_sequences is ignored and only the last output is returned"),
     Mistake("simple_rnn_always_sequences", "simple_rnn",
-            "output = np.stack(outputs, axis=1) if return_sequences else h",
+            "output = np.stack(outputs, axis=1) if return_sequences else out",
             "output = np.stack(outputs, axis=1)",
             "every step's output is returned even without return_sequences"),
     Mistake("simple_rnn_loop_stops_early", "simple_rnn",
@@ -130,9 +135,9 @@ _SIMPLE_RNN = (
             "h = np.zeros((batch, units))",
             "initial_state is ignored and the state always starts at zero"),
     Mistake("simple_rnn_backwards_flipped_back", "simple_rnn",
-            "    output = np.stack(outputs, axis=1) if return_sequences else h",
+            "    output = np.stack(outputs, axis=1) if return_sequences else out",
             "    if go_backwards:\n        outputs.reverse()\n"
-            "    output = np.stack(outputs, axis=1) if return_sequences else h",
+            "    output = np.stack(outputs, axis=1) if return_sequences else out",
             "with go_backwards the outputs are flipped back to time order"),
     Mistake("simple_rnn_go_backwards_ignored", "simple_rnn",
             "order = range(steps - 1, -1, -1) if go_backwards else range(steps)", "order = range(steps)",
@@ -195,7 +200,7 @@ _LSTM = (
             "np.tanh(z_c)", "np.maximum(z_c, 0.0)",
             "the candidate uses ReLU instead of tanh"),
     Mistake("lstm_last_output_step_t_minus_2", "lstm",
-            "output = np.stack(outputs, axis=1) if return_sequences else h",
+            "output = np.stack(outputs, axis=1) if return_sequences else out",
             "output = np.stack(outputs, axis=1) if return_sequences else outputs[-2]",
             "without return_sequences the output is taken from the step before the last"),
     Mistake("lstm_initial_state_ignored", "lstm",
@@ -226,23 +231,13 @@ _BIDIRECTIONAL = (
             "backward = backward[:, ::-1]", "backward = backward[::-1]",
             "the backward sequence is flipped along the batch axis instead of the time axis"),
     Mistake("bidirectional_backward_first_step", "bidirectional",
-            "    forward = np.asarray(layer(inputs, *forward_weights, return_sequences=return_sequences))\n"
-            "    backward = np.asarray(\n"
-            "        layer(inputs, *backward_weights, return_sequences=return_sequences, go_backwards=True)\n"
-            "    )\n"
-            "    if return_sequences:\n"
-            "        backward = backward[:, ::-1]\n",
-            "    forward = np.asarray(layer(inputs, *forward_weights, return_sequences=True))\n"
-            "    backward = np.asarray(\n"
-            "        layer(inputs, *backward_weights, return_sequences=True, go_backwards=True)\n"
-            "    )\n"
-            "    backward = backward[:, ::-1]\n"
-            "    if not return_sequences:\n"
-            "        forward, backward = forward[:, -1], backward[:, -1]\n",
+            _LAYER_CALLS,
+            '    options["return_sequences"] = True\n' + _LAYER_CALLS +
+            "    if not return_sequences:\n        forward, backward = forward[:, -1], backward[:, 0]\n",
             "without return_sequences the backward half is its first step instead of its final state"),
     Mistake("bidirectional_flips_final_states", "bidirectional",
             "    if return_sequences:\n        backward = backward[:, ::-1]\n",
-            "    backward = backward[:, ::-1]\n",
+            "    backward = backward[:, ::-1]\n    if return_sequences:\n",
             "the backward output is flipped even without return_sequences so its units are reversed"),
     Mistake("bidirectional_concat_time_axis", "bidirectional",
             "np.concatenate([forward, backward], axis=-1)", "np.concatenate([forward, backward], axis=1)",
@@ -260,8 +255,8 @@ _BIDIRECTIONAL = (
             "return [forward, backward]", "return forward",
             "merge_mode None returns only the forward output"),
     Mistake("bidirectional_backward_reads_forwards", "bidirectional",
-            "return_sequences=return_sequences, go_backwards=True)",
-            "return_sequences=return_sequences)",
+            "layer(inputs, *backward_weights, go_backwards=True, **options)",
+            "layer(inputs, *backward_weights, **options)",
             "the backward layer is called without go_backwards so it reads the sequence forwards"),
     Mistake("bidirectional_backward_forward_weights", "bidirectional",
             "layer(inputs, *backward_weights,", "layer(inputs, *forward_weights,",
@@ -273,7 +268,151 @@ _BIDIRECTIONAL = (
             "an unknown merge_mode is accepted instead of raising ValueError"),
 )
 
-MISTAKES: tuple[Mistake, ...] = _ONE_HOT + _EMBEDDING + _SIMPLE_RNN + _LSTM + _BIDIRECTIONAL
+_GRU_SPLITS = ("x_z, x_r, x_h = np.split(from_input, 3, axis=-1)\n"
+               "    h_z, h_r, h_h = np.split(from_state, 3, axis=-1)")
+_GRU_BIASES = ("from_input = from_input + np.asarray(bias)[0]\n"
+               "        from_state = from_state + np.asarray(bias)[1]")
+_GRU = (
+    Mistake("gru_gate_order_rzh", "gru", _GRU_SPLITS,
+            "x_r, x_z, x_h = np.split(from_input, 3, axis=-1)\n"
+            "    h_r, h_z, h_h = np.split(from_state, 3, axis=-1)",
+            "the gate blocks are read in PyTorch's order reset, update, candidate"),
+    Mistake("gru_reset_before_matmul", "gru",
+            "    return z, r, np.tanh(x_h + r * h_h)",
+            "    units = np.shape(recurrent_kernel)[0]\n"
+            "    h_h = (r * np.asarray(h_prev)) @ np.asarray(recurrent_kernel)[:, 2 * units :]\n"
+            "    if bias is not None:\n"
+            "        h_h = h_h + np.asarray(bias)[1, 2 * units :]\n"
+            "    return z, r, np.tanh(x_h + h_h)",
+            "the reset gate scales h_prev before the recurrent matmul as with reset_after=False"),
+    Mistake("gru_update_swapped", "gru",
+            "return z * np.asarray(h_prev) + (1.0 - z) * h_tilde",
+            "return (1.0 - z) * np.asarray(h_prev) + z * h_tilde",
+            "the update gate weighs the candidate instead of the previous state"),
+    Mistake("gru_bias_rows_swapped", "gru", _GRU_BIASES,
+            "from_input = from_input + np.asarray(bias)[1]\n"
+            "        from_state = from_state + np.asarray(bias)[0]",
+            "the input bias row is added to the recurrent part and the recurrent row to the input part"),
+    Mistake("gru_bias_rows_summed", "gru", _GRU_BIASES,
+            "from_input = from_input + np.asarray(bias).sum(axis=0)",
+            "the two bias rows are summed and added to the input part only"),
+    Mistake("gru_recurrent_bias_forgotten", "gru", _GRU_BIASES,
+            "from_input = from_input + np.asarray(bias)[0]",
+            "only the input bias row is added and the recurrent row is forgotten"),
+    Mistake("gru_hard_sigmoid", "gru",
+            "(0.5 * (1.0 + np.tanh(0.5 * (a + b))) for a, b",
+            "(np.clip((a + b) / 6.0 + 0.5, 0.0, 1.0) for a, b",
+            "the gates use Keras's hard_sigmoid instead of the logistic sigmoid"),
+    Mistake("gru_initial_state_ignored", "gru",
+            "h = np.zeros((batch, units)) if initial_state is None else np.asarray(initial_state)",
+            "h = np.zeros((batch, units))",
+            "initial_state is ignored and the state always starts at zero"),
+    Mistake("gru_backwards_flipped_back", "gru",
+            "output = np.stack(outputs, axis=1) if return_sequences else out",
+            "output = np.stack(outputs[::-1] if go_backwards else outputs, axis=1)\n"
+            "    output = output if return_sequences else out",
+            "with go_backwards the outputs are flipped back to time order"),
+    Mistake("gru_loop_stops_early", "gru",
+            "else range(steps)", "else range(steps - 1)",
+            "the forward loop runs over range(steps - 1) and misses the last step"),
+)
+
+_SIMPLE_MASKED = "        h, out = np.where(step, new, h), np.where(step, new, out)"
+_LSTM_MASKED = ("        h, c, out = np.where(step, h_new, h), np.where(step, c_new, c), "
+                "np.where(step, h_new, out)")
+_KEEP = "keep = np.ones((batch, steps), bool) if mask is None else np.asarray(mask, bool)"
+_ZEROED = ("        if mask is not None:  # Bidirectional zeroes the padding steps of both halves\n"
+           "            keep = np.asarray(mask, bool)[:, :, None]\n"
+           "            forward, backward = forward * keep, backward * keep\n")
+_MASKING = (
+    Mistake("padding_mask_inverted", "masking",
+            "return np.asarray(ids) != 0", "return np.asarray(ids) == 0",
+            "the padding mask is True at the padding instead of at the real ids"),
+    Mistake("padding_mask_int", "masking",
+            "return np.asarray(ids) != 0", "return (np.asarray(ids) != 0).astype(int)",
+            "the padding mask is returned as integers instead of bool"),
+    Mistake("padding_mask_from_lengths", "masking",
+            "return np.asarray(ids) != 0",
+            "ids = np.asarray(ids)\n"
+            "    return np.arange(ids.shape[-1]) < np.count_nonzero(ids, axis=-1)[..., np.newaxis]",
+            "the padding mask is built from the count of non-zero ids as if padding were only at the end"),
+    Mistake("masking_mask_ignored", "masking", _KEEP, "keep = np.ones((batch, steps), bool)",
+             "SimpleRNN accepts mask but ignores it", module="simple_rnn"),
+    Mistake("masking_zeros_at_masked_steps", "masking", _SIMPLE_MASKED,
+             "        h, out = np.where(step, new, h), np.where(step, new, 0.0)",
+             "SimpleRNN outputs zeros at masked steps instead of repeating the previous output",
+             module="simple_rnn"),
+    Mistake("masking_initial_state_as_output", "masking",
+             "out, outputs = np.zeros((batch, units)), []", "out, outputs = h, []",
+             "SimpleRNN outputs the initial state at the leading masked steps instead of zeros",
+             module="simple_rnn"),
+    Mistake("masking_last_output_is_state", "masking",
+             "output = np.stack(outputs, axis=1) if return_sequences else out",
+             "output = np.stack(outputs, axis=1) if return_sequences else h",
+             "SimpleRNN without return_sequences returns the final state instead of the last output",
+             module="simple_rnn"),
+    Mistake("masking_lstm_cell_updated", "masking", _LSTM_MASKED,
+             "        h, c, out = np.where(step, h_new, h), c_new, np.where(step, h_new, out)",
+             "the LSTM carries h over masked steps but keeps updating the cell state", module="lstm"),
+    Mistake("masking_lstm_outputs_times_mask", "masking", _LSTM_MASKED,
+             "        h, c, out = h_new, c_new, h_new * step",
+             "the LSTM runs as if unmasked and multiplies its outputs by the mask", module="lstm"),
+    Mistake("masking_gru_state_reset", "masking",
+             "        h, out = np.where(step, new, h), np.where(step, new, out)",
+             "        h = out = new * step",
+             "the GRU resets its state to zeros at masked steps", module="gru"),
+    Mistake("masking_gru_mask_not_reversed", "masking", _KEEP,
+             _KEEP + "\n    keep = keep[:, ::-1] if go_backwards else keep",
+             "the GRU reverses the mask under go_backwards although its loop already reads it backwards",
+             module="gru"),
+    Mistake("masking_bidirectional_no_zeros", "masking", _ZEROED, "",
+             "Bidirectional with return_sequences keeps the layers' outputs at masked steps",
+             module="bidirectional"),
+    Mistake("masking_bidirectional_zeroed_before_flip", "masking",
+             "        backward = backward[:, ::-1]\n" + _ZEROED,
+             _ZEROED + "        backward = backward[:, ::-1]\n",
+             "Bidirectional zeroes the backward half before flipping it back to time order",
+             module="bidirectional"),
+    Mistake("masking_bidirectional_mask_not_passed", "masking",
+             '        options["mask"] = mask\n', "        pass\n",
+             "Bidirectional does not pass the mask on to its layers", module="bidirectional"),
+)
+
+_PARAMS = (
+    Mistake("params_bias_forgotten", "params",
+            "one = blocks * units * (input_dim + units + bias_rows)",
+            "one = blocks * units * (input_dim + units)",
+            "the bias is never counted"),
+    Mistake("params_gru_bias_once", "params",
+            'bias_rows = (2 if layer == "gru" else 1) if use_bias else 0',
+            "bias_rows = 1 if use_bias else 0",
+            "the GRU bias is counted as one row of 3U as with reset_after=False"),
+    Mistake("params_use_bias_ignored", "params",
+            'bias_rows = (2 if layer == "gru" else 1) if use_bias else 0',
+            'bias_rows = 2 if layer == "gru" else 1',
+            "the bias is counted even with use_bias=False"),
+    Mistake("params_recurrent_kernel_forgotten", "params",
+            "one = blocks * units * (input_dim + units + bias_rows)",
+            "one = blocks * units * (input_dim + bias_rows)",
+            "the recurrent kernel is never counted"),
+    Mistake("params_bidirectional_not_doubled", "params",
+            "return 2 * one if bidirectional else one", "return one",
+            "Bidirectional is counted as one layer instead of two"),
+    Mistake("params_lstm_three_blocks", "params",
+            '{"simple_rnn": 1, "lstm": 4, "gru": 3}', '{"simple_rnn": 1, "lstm": 3, "gru": 3}',
+            "the LSTM is counted with three weight blocks instead of four"),
+    Mistake("params_embedding_bias", "params",
+            "return input_dim * units", "return input_dim * units + (units if use_bias else 0)",
+            "the embedding is counted with a bias of E values"),
+    Mistake("params_embedding_bidirectional_allowed", "params",
+            "        if bidirectional:\n"
+            '            raise ValueError("an embedding cannot be wrapped in Bidirectional")\n', "",
+            "an embedding with bidirectional=True is counted instead of raising ValueError"),
+)
+
+MISTAKES: tuple[Mistake, ...] = (
+    _ONE_HOT + _EMBEDDING + _SIMPLE_RNN + _LSTM + _BIDIRECTIONAL + _GRU + _MASKING + _PARAMS
+)
 
 # What the feedback of each mistake's exercise should contain when it names the mistake.
 # Diagnoses (autograder.diagnosis) appear after "likely mistake: "; the last entries of
@@ -331,6 +470,36 @@ _DIAGNOSED = {
     "bidirectional_mul_as_sum": "merged as 'sum'",
     "bidirectional_backward_reads_forwards": "backward layer that reads the sequence forwards",
     "bidirectional_backward_forward_weights": "backward layer run with the forward layer's weights",
+    "gru_gate_order_rzh": "order r, z, h",
+    "gru_reset_before_matmul": "reset gate applied before the recurrent matmul",
+    "gru_update_swapped": "h_t = (1 - z) * h_prev + z * h_tilde",
+    "gru_bias_rows_swapped": "bias rows swapped",
+    "gru_bias_rows_summed": "bias rows summed",
+    "gru_recurrent_bias_forgotten": "input bias (row 0) only",
+    "gru_hard_sigmoid": "clip(x / 6 + 0.5, 0, 1)",
+    "gru_initial_state_ignored": "zero initial state",
+    "gru_backwards_flipped_back": "flipped back to time order",
+    "gru_loop_stops_early": "stops one step early",
+    "padding_mask_inverted": "mask inverted",
+    "padding_mask_int": "only the dtype differs",
+    "padding_mask_from_lengths": "sequence lengths",
+    "masking_mask_ignored": "mask ignored",
+    "masking_zeros_at_masked_steps": "zeros output at the masked steps",
+    "masking_initial_state_as_output": "the state h in place of the output",
+    "masking_last_output_is_state": "the state h in place of the output",
+    "masking_lstm_cell_updated": "cell state c updated at the masked steps",
+    "masking_lstm_outputs_times_mask": "outputs of an unmasked run multiplied by the mask",
+    "masking_gru_state_reset": "state reset to zeros at the masked steps",
+    "masking_gru_mask_not_reversed": "mask not reversed with the inputs",
+    "masking_bidirectional_no_zeros": "outputs at the masked steps kept",
+    "masking_bidirectional_zeroed_before_flip": "zeroed with the mask in processing order",
+    "params_bias_forgotten": "without the bias",
+    "params_gru_bias_once": "GRU bias counted once",
+    "params_use_bias_ignored": "although use_bias=False",
+    "params_recurrent_kernel_forgotten": "without the recurrent kernel",
+    "params_bidirectional_not_doubled": "one layer's count",
+    "params_lstm_three_blocks": "3 block(s)",
+    "params_embedding_bias": "bias of E values",
 }
 _GRADER_MESSAGES = {
     "one_hot_accepts_floats": "expected TypeError, but the function returned normally",
@@ -348,6 +517,8 @@ _GRADER_MESSAGES = {
     "lstm_recurrent_transposed": "raised ValueError: matmul",
     "bidirectional_none_forward_only": "expected a tuple or list of results",
     "bidirectional_unknown_mode_accepted": "expected ValueError, but the function returned normally",
+    "masking_bidirectional_mask_not_passed": "arguments no correct solution passes",
+    "params_embedding_bidirectional_allowed": "expected ValueError, but the function returned normally",
 }
 NAMED: dict[str, str] = {**_DIAGNOSED, **_GRADER_MESSAGES}
 DIAGNOSED = frozenset(_DIAGNOSED)  # mistakes that a "likely mistake:" message should name
@@ -361,12 +532,15 @@ _SIMPLE_STEP = (
 )
 _SIMPLE_LOOP = (
     "    h = np.zeros((batch, units)) if initial_state is None else np.asarray(initial_state)\n"
+    "    keep = np.ones((batch, steps), bool) if mask is None else np.asarray(mask, bool)\n"
     "    order = range(steps - 1, -1, -1) if go_backwards else range(steps)\n"
-    "    outputs = []\n"
+    "    out, outputs = np.zeros((batch, units)), []\n"
     "    for t in order:\n"
-    "        h = simple_rnn_step(inputs[:, t], h, kernel, recurrent_kernel, bias)\n"
-    "        outputs.append(h)\n"
-    "    output = np.stack(outputs, axis=1) if return_sequences else h\n"
+    "        new = simple_rnn_step(inputs[:, t], h, kernel, recurrent_kernel, bias)\n"
+    "        step = keep[:, t, None]\n"
+    "        h, out = np.where(step, new, h), np.where(step, new, out)\n"
+    "        outputs.append(out)\n"
+    "    output = np.stack(outputs, axis=1) if return_sequences else out\n"
 )
 _LSTM_START = (
     "    inputs = np.asarray(inputs)\n"
@@ -379,10 +553,79 @@ _LSTM_START = (
 )
 _LSTM_LOOP = (
     "    for t in order:\n"
-    "        h, c = lstm_step(inputs[:, t], h, c, kernel, recurrent_kernel, bias)\n"
-    "        outputs.append(h)\n"
+    "        h_new, c_new = lstm_step(inputs[:, t], h, c, kernel, recurrent_kernel, bias)\n"
 )
 _SIGMOID = "return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(x)))"
+_GRU_GATES = (
+    "    from_input = np.asarray(x_t) @ np.asarray(kernel)\n"
+    "    from_state = np.asarray(h_prev) @ np.asarray(recurrent_kernel)\n"
+    "    if bias is not None:\n"
+    "        from_input = from_input + np.asarray(bias)[0]\n"
+    "        from_state = from_state + np.asarray(bias)[1]\n"
+    "    x_z, x_r, x_h = np.split(from_input, 3, axis=-1)\n"
+    "    h_z, h_r, h_h = np.split(from_state, 3, axis=-1)\n"
+    "    z, r = (0.5 * (1.0 + np.tanh(0.5 * (a + b))) for a, b in ((x_z, h_z), (x_r, h_r)))\n"
+    "    return z, r, np.tanh(x_h + r * h_h)\n"
+)
+_GRU_ALTERNATIVES = (
+    Mistake("gru_fused_matmul", "gru", _GRU_GATES,
+            "    x, h = np.asarray(x_t), np.asarray(h_prev)\n"
+            "    W, R = np.asarray(kernel), np.asarray(recurrent_kernel)\n"
+            "    D, U = W.shape[0], R.shape[0]\n"
+            "    b = np.zeros((2, 3 * U)) if bias is None else np.asarray(bias)\n"
+            "    fused = np.block([[W, np.zeros((D, U))],\n"
+            "                      [R[:, : 2 * U], np.zeros((U, U)), R[:, 2 * U :]]])\n"
+            "    b_fused = np.concatenate([b[0, : 2 * U] + b[1, : 2 * U], b[0, 2 * U :], b[1, 2 * U :]])\n"
+            "    out = np.concatenate([x, h], axis=-1) @ fused + b_fused\n"
+            "    z, r = np.split(1.0 / (1.0 + np.exp(-out[:, : 2 * U])), 2, axis=-1)\n"
+            "    return z, r, np.tanh(out[:, 2 * U : 3 * U] + r * out[:, 3 * U :])\n",
+            "the GRU gates from one matmul of [x_t, h_prev] with a block matrix of both kernels"),
+    Mistake("gru_projected_inputs", "gru",
+            "    for t in order:\n        new = gru_step(inputs[:, t], h, kernel, recurrent_kernel, bias)\n",
+            "    W, R = np.asarray(kernel), np.asarray(recurrent_kernel)\n"
+            "    b = np.zeros((2, 3 * units)) if bias is None else np.asarray(bias)\n"
+            "    xw = inputs @ W + b[0]\n"
+            "    for t in order:\n"
+            "        x_z, x_r, x_h = np.split(xw[:, t], 3, axis=-1)\n"
+            "        h_z, h_r, h_h = np.split(h @ R + b[1], 3, axis=-1)\n"
+            "        z, r = 1.0 / (1.0 + np.exp(-(x_z + h_z))), 1.0 / (1.0 + np.exp(-(x_r + h_r)))\n"
+            "        new = z * h + (1.0 - z) * np.tanh(x_h + r * h_h)\n",
+            "the GRU projects the inputs of every step before the loop and computes its gates inline"),
+    Mistake("gru_float32", "gru",
+            "    inputs = np.asarray(inputs)\n    batch, steps, _ = inputs.shape\n",
+            "    f32 = np.float32\n"
+            "    inputs = np.asarray(inputs, f32)\n"
+            "    kernel, recurrent_kernel = np.asarray(kernel, f32), np.asarray(recurrent_kernel, f32)\n"
+            "    bias = None if bias is None else np.asarray(bias, f32)\n"
+            "    initial_state = None if initial_state is None else np.asarray(initial_state, f32)\n"
+            "    batch, steps, _ = inputs.shape\n",
+            "the GRU layer casts its inputs, weights and state to float32"),
+)
+_MASKING_ALTERNATIVES = (
+    Mistake("masking_lstm_blend", "masking", _LSTM_MASKED,
+             "        m = step.astype(float)\n"
+             "        h, c = m * h_new + (1 - m) * h, m * c_new + (1 - m) * c\n"
+             "        out = m * h_new + (1 - m) * out",
+             "the LSTM blends new and carried values with a 0/1 float mask", module="lstm"),
+    Mistake("masking_gru_rows_if_else", "masking",
+             "        h, out = np.where(step, new, h), np.where(step, new, out)",
+             "        h, out = h.copy(), out.copy()\n"
+             "        for n in range(batch):\n"
+             "            if keep[n, t]:\n"
+             "                h[n], out[n] = new[n], new[n]\n"
+             "            else:\n"
+             "                h[n], out[n] = h[n], out[n]",
+             "the GRU updates each row with an explicit if and else on its mask value", module="gru"),
+    Mistake("masking_bidirectional_where", "masking", _ZEROED,
+             "        if mask is not None:\n"
+             "            keep = np.asarray(mask)[..., np.newaxis]\n"
+             "            forward = np.where(keep, forward, 0.0)\n"
+             "            backward = np.where(keep, backward, 0.0)\n",
+             "Bidirectional zeroes the masked steps with np.where", module="bidirectional"),
+    Mistake("padding_mask_not_equal", "masking",
+            "return np.asarray(ids) != 0", "return np.not_equal(ids, 0)",
+            "the padding mask computed with np.not_equal on the array-like"),
+)
 
 ALTERNATIVES: tuple[Mistake, ...] = (
     Mistake("simple_rnn_float32", "simple_rnn", _SIMPLE_STEP,
@@ -411,35 +654,42 @@ ALTERNATIVES: tuple[Mistake, ...] = (
             "the SimpleRNN step written with einsum"),
     Mistake("simple_rnn_batch_loop", "simple_rnn", _SIMPLE_LOOP,
             "    h0 = np.zeros((batch, units)) if initial_state is None else np.asarray(initial_state)\n"
+            "    keep = np.ones((batch, steps), bool) if mask is None else np.asarray(mask, bool)\n"
             "    order = range(steps - 1, -1, -1) if go_backwards else range(steps)\n"
-            "    rows = []\n"
+            "    rows, states = [], []\n"
             "    for n in range(batch):\n"
-            "        h_n, seq = h0[n : n + 1], []\n"
+            "        h_n, out_n, seq = h0[n : n + 1], np.zeros((1, units)), []\n"
             "        for t in order:\n"
-            "            h_n = simple_rnn_step(inputs[n : n + 1, t], h_n, kernel, recurrent_kernel, bias)\n"
-            "            seq.append(h_n[0])\n"
+            "            if keep[n, t]:\n"
+            "                x_n = inputs[n : n + 1, t]\n"
+            "                h_n = simple_rnn_step(x_n, h_n, kernel, recurrent_kernel, bias)\n"
+            "                out_n = h_n\n"
+            "            seq.append(out_n[0])\n"
             "        rows.append(seq)\n"
-            "    h = np.array([seq[-1] for seq in rows])\n"
-            "    output = np.array(rows) if return_sequences else h\n",
-            "SimpleRNN looping over the batch one sequence at a time"),
+            "        states.append(h_n[0])\n"
+            "    h = np.array(states)\n"
+            "    output = np.array(rows) if return_sequences else np.array([seq[-1] for seq in rows])\n",
+            "SimpleRNN looping over the batch one sequence at a time with an explicit if for masked steps"),
     Mistake("simple_rnn_own_loop", "simple_rnn", _SIMPLE_LOOP,
             "    W, R = np.asarray(kernel), np.asarray(recurrent_kernel)\n"
             "    b = 0.0 if bias is None else np.asarray(bias)\n"
             "    h = np.zeros((batch, units)) if initial_state is None else np.asarray(initial_state)\n"
-            "    xs = inputs[:, ::-1] if go_backwards else inputs\n"
-            "    outputs = []\n"
+            "    keep = np.ones((batch, steps)) if mask is None else np.asarray(mask, float)\n"
+            "    xs, ms = (inputs[:, ::-1], keep[:, ::-1]) if go_backwards else (inputs, keep)\n"
+            "    out, outputs = np.zeros((batch, units)), []\n"
             "    for t in range(steps):\n"
-            "        h = np.tanh(xs[:, t] @ W + h @ R + b)\n"
-            "        outputs.append(h)\n"
-            "    output = np.stack(outputs, axis=1) if return_sequences else h\n",
+            "        m = ms[:, t, None]\n"
+            "        new = np.tanh(xs[:, t] @ W + h @ R + b)\n"
+            "        h, out = m * new + (1 - m) * h, m * new + (1 - m) * out\n"
+            "        outputs.append(out)\n"
+            "    output = np.stack(outputs, axis=1) if return_sequences else out\n",
             "SimpleRNN with its own loop over reversed inputs and no call of the step function"),
     Mistake("lstm_projected_inputs", "lstm", _LSTM_LOOP,
             "    xw = inputs @ np.asarray(kernel) + (0.0 if bias is None else np.asarray(bias))\n"
             "    for t in order:\n"
             "        z_i, z_f, z_c, z_o = np.split(xw[:, t] + h @ np.asarray(recurrent_kernel), 4, axis=-1)\n"
-            "        c = sigmoid(z_f) * c + sigmoid(z_i) * np.tanh(z_c)\n"
-            "        h = sigmoid(z_o) * np.tanh(c)\n"
-            "        outputs.append(h)\n",
+            "        c_new = sigmoid(z_f) * c + sigmoid(z_i) * np.tanh(z_c)\n"
+            "        h_new = sigmoid(z_o) * np.tanh(c_new)\n",
             "the LSTM projects the inputs of every step at once before the loop"),
     Mistake("lstm_sliced_kernels", "lstm",
             "z = np.asarray(x_t) @ np.asarray(kernel) + np.asarray(h_prev) @ np.asarray(recurrent_kernel)\n"
@@ -458,15 +708,12 @@ ALTERNATIVES: tuple[Mistake, ...] = (
             "return (output, h, c) if return_state", "return [output, h, c] if return_state",
             "the LSTM returns its results and states as a list"),
     Mistake("bidirectional_reverses_inputs", "bidirectional",
-            "    backward = np.asarray(\n"
-            "        layer(inputs, *backward_weights, return_sequences=return_sequences, go_backwards=True)\n"
-            "    )\n"
+            "    backward = np.asarray(layer(inputs, *backward_weights, go_backwards=True, **options))\n"
             "    if return_sequences:\n"
             "        backward = backward[:, ::-1]\n",
-            "    reversed_inputs = np.asarray(inputs)[:, ::-1]\n"
-            "    backward = np.asarray(\n"
-            "        layer(reversed_inputs, *backward_weights, return_sequences=return_sequences)\n"
-            "    )\n"
+            "    if mask is not None:\n"
+            '        options["mask"] = np.asarray(mask)[:, ::-1]\n'
+            "    backward = np.asarray(layer(np.asarray(inputs)[:, ::-1], *backward_weights, **options))\n"
             "    if return_sequences:\n"
             "        backward = np.flip(backward, axis=1)\n",
             "Bidirectional reverses the inputs itself and runs the backward layer forwards"),
@@ -502,4 +749,18 @@ ALTERNATIVES: tuple[Mistake, ...] = (
             "    b_unit = b / norm_b[..., np.newaxis]\n"
             "    return np.sum(a_unit * b_unit, axis=-1)\n",
             "cosine similarity of vectors normalised first"),
+    *_GRU_ALTERNATIVES,
+    *_MASKING_ALTERNATIVES,
+    Mistake("params_from_weight_shapes", "params",
+            "    blocks = {\"simple_rnn\": 1, \"lstm\": 4, \"gru\": 3}[layer]\n"
+            "    bias_rows = (2 if layer == \"gru\" else 1) if use_bias else 0\n"
+            "    one = blocks * units * (input_dim + units + bias_rows)\n",
+            "    import math\n"
+            "\n"
+            "    k = {\"simple_rnn\": 1, \"lstm\": 4, \"gru\": 3}[layer]\n"
+            "    shapes = [(input_dim, k * units), (units, k * units)]\n"
+            "    if use_bias:\n"
+            "        shapes.append((2, 3 * units) if layer == \"gru\" else (k * units,))\n"
+            "    one = sum(math.prod(shape) for shape in shapes)\n",
+            "count_params adds up the sizes of the layer's weight shapes"),
 )

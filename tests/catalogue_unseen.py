@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from autograder.variants import Mistake
 
-_LOOP_STEP = "        h = simple_rnn_step(inputs[:, t], h, kernel, recurrent_kernel, bias)"
+_LOOP_STEP = "        new = simple_rnn_step(inputs[:, t], h, kernel, recurrent_kernel, bias)"
 _SIMPLE_STATE = "    h = np.zeros((batch, units)) if initial_state is None else np.asarray(initial_state)"
-_LSTM_LOOP = "        h, c = lstm_step(inputs[:, t], h, c, kernel, recurrent_kernel, bias)"
+_LSTM_LOOP = "        h_new, c_new = lstm_step(inputs[:, t], h, c, kernel, recurrent_kernel, bias)"
 _GATES = "    return sigmoid(z_i), sigmoid(z_f), np.tanh(z_c), sigmoid(z_o)"
 _LOOKUP = "    check_ids(ids, table.shape[0])\n    return table[ids]"
 _STEP_Z = "    z = np.asarray(x_t) @ np.asarray(kernel) + np.asarray(h_prev) @ np.asarray(recurrent_kernel)"
-_FORWARD = "    forward = np.asarray(layer(inputs, *forward_weights, return_sequences=return_sequences))"
+_FORWARD = "    forward = np.asarray(layer(inputs, *forward_weights, **options))"
 
 UNSEEN: tuple[Mistake, ...] = (
     # --- 01 one_hot
@@ -91,7 +91,7 @@ UNSEEN: tuple[Mistake, ...] = (
             "    z = np.asarray(x_t) @ kernel + np.asarray(h_prev) @ np.asarray(recurrent_kernel)",
             "a square kernel (D == U) is transposed"),
     Mistake("simple_rnn_outputs_in_reverse", "simple_rnn",
-            "        outputs.append(h)", "        outputs.insert(0, h)",
+            "        outputs.append(out)", "        outputs.insert(0, out)",
             "the sequence of outputs is stored newest first"),
     Mistake("simple_rnn_initial_state_first_row", "simple_rnn", _SIMPLE_STATE,
             "    h = np.zeros((batch, units)) if initial_state is None else np.asarray(initial_state)[:1]",
@@ -112,7 +112,7 @@ UNSEEN: tuple[Mistake, ...] = (
             "    h = np.tanh(z)\n    return h if bias is None else h + np.asarray(bias)",
             "the bias is added after tanh"),
     Mistake("simple_rnn_state_dropped", "simple_rnn", _LOOP_STEP,
-            "        h = simple_rnn_step(inputs[:, t], np.zeros_like(h), kernel, recurrent_kernel, bias)",
+            "        new = simple_rnn_step(inputs[:, t], np.zeros_like(h), kernel, recurrent_kernel, bias)",
             "every step starts from a zero state: the recurrence is lost"),
     Mistake("simple_rnn_state_kept_between_calls", "simple_rnn", _SIMPLE_STATE,
             "    global _LAST\n"
@@ -143,7 +143,8 @@ UNSEEN: tuple[Mistake, ...] = (
             "    return h_t, c_t\n", "    return c_t, h_t\n",
             "lstm_step returns (c_t, h_t)"),
     Mistake("lstm_cell_not_carried", "lstm", _LSTM_LOOP,
-            "        h, _ = lstm_step(inputs[:, t], h, c, kernel, recurrent_kernel, bias)",
+            "        h_new, _ = lstm_step(inputs[:, t], h, c, kernel, recurrent_kernel, bias)\n"
+            "        c_new = c",
             "the cell state is never updated across steps"),
     Mistake("lstm_state_h_twice", "lstm",
             "    return (output, h, c) if return_state else output",
@@ -164,22 +165,22 @@ UNSEEN: tuple[Mistake, ...] = (
             "        z = np.concatenate([head, z[:, quarter:]], axis=-1)",
             "the bias is added to the input gate's block only"),
     Mistake("lstm_sequences_of_cells", "lstm",
-            "        outputs.append(h)", "        outputs.append(c)",
+            "        outputs.append(out)", "        outputs.append(c)",
             "return_sequences collects the cell states instead of h"),
     Mistake("lstm_gates_without_recurrence", "lstm", _STEP_Z,
             "    z = np.asarray(x_t) @ np.asarray(kernel)",
             "the gates forget the h_prev @ recurrent_kernel term"),
     # --- 05 bidirectional
     Mistake("bidirectional_forward_always_sequences", "bidirectional", _FORWARD,
-            "    forward = np.asarray(layer(inputs, *forward_weights, return_sequences=True))",
+            "    options_all = {**options, 'return_sequences': True}\n"
+            "    forward = np.asarray(layer(inputs, *forward_weights, **options_all))",
             "the forward layer always returns sequences"),
     Mistake("bidirectional_concat_batch_axis", "bidirectional",
             "        return np.concatenate([forward, backward], axis=-1)",
             "        return np.concatenate([forward, backward], axis=0)",
             "concat along the batch axis"),
     Mistake("bidirectional_forward_goes_backwards", "bidirectional", _FORWARD,
-            "    forward = np.asarray(layer(inputs, *forward_weights, return_sequences=return_sequences,"
-            " go_backwards=True))",
+            "    forward = np.asarray(layer(inputs, *forward_weights, go_backwards=True, **options))",
             "the forward layer is also run backwards"),
     Mistake("bidirectional_ave_floor_division", "bidirectional",
             "        return (forward + backward) / 2", "        return (forward + backward) // 2",
@@ -188,7 +189,7 @@ UNSEEN: tuple[Mistake, ...] = (
             "    return [forward, backward]", "    return np.concatenate([forward, backward], axis=-1)",
             "merge_mode=None concatenates instead of returning [forward, backward]"),
     Mistake("bidirectional_backward_weights_for_both", "bidirectional", _FORWARD,
-            "    forward = np.asarray(layer(inputs, *backward_weights, return_sequences=return_sequences))",
+            "    forward = np.asarray(layer(inputs, *backward_weights, **options))",
             "the forward layer runs with the backward weights"),
 )
 

@@ -26,7 +26,7 @@ from autograder.runner import Limits
 from autograder.variants import Mistake, make_submission
 
 FAST = Limits(case_seconds=0.5, import_seconds=2)
-GRADED_FUNCTIONS = 11  # 1 + 3 + 2 + 4 + 1 functions in the five exercises
+GRADED_FUNCTIONS = 20  # 1 + 3 + 2 + 4 + 1 + 3 + 5 + 1 (exercise, function) pairs in the eight exercises
 
 
 def time_bound(limits: Limits, margin: float = 15.0) -> float:
@@ -784,6 +784,25 @@ if os.path.exists("relay.txt"):
                       "for fd in _sockets():\n    os.write(fd, len(body).to_bytes(8, 'big') + body)\n"
                       "return _solution_lstm_gates(*args, **kwargs)", SOCKETS),
            description="replies with a JSON header nested a million levels deep"),
+    # --- the exercises 06-08 ---------------------------------------------------------------
+    Attack("loop_in_gru_gates", "gru", ("timed out", "not run"), whole=True,
+           code=_wrap("gru_gates", "import time\nend = time.monotonic() + 60\n"
+                      "while time.monotonic() < end:\n    pass"),
+           description="a busy loop in gru_gates, which gru_step and gru call (masking's GRU cases "
+                       "play back a trusted step and never reach it)"),
+    Attack("os_exit_in_padding_mask", "masking", ("ended during the call", "not run"),
+           code=_wrap("padding_mask", "import os\nos._exit(0)"),
+           description="os._exit inside padding_mask; the masked layers are graded on"),
+    Attack("patch_sibling_layers", "masking", ("shape expected", "expected a tuple", "differ"),
+           code="import rnnlab.gru\nimport rnnlab.lstm\nimport rnnlab.simple_rnn\n\n"
+                "for _module in (rnnlab.simple_rnn, rnnlab.lstm, rnnlab.gru):\n"
+                "    _name = _module.__name__.rsplit('.', 1)[1]\n"
+                "    setattr(_module, _name, lambda inputs, *a, **k: np.zeros((len(inputs), 1)))\n",
+           description="masking.py replaces the layer functions of simple_rnn.py, lstm.py and gru.py "
+                       "at import: only the masking exercise's own process sees it"),
+    Attack("unbounded_int_count", "params", ("expected numbers", "nothing was raised"), whole=True,
+           code=_wrap("count_params", "return 10**400"),
+           description="count_params returns an integer too large for any NumPy dtype"),
 )
 
 ATTACKS = ATTACKS + KERNEL_ATTACKS

@@ -117,3 +117,29 @@ def test_the_parameter_table_matches_the_solutions():
                for path in SOLUTIONS.glob("*.py") for node in ast.parse(path.read_text()).body
                if isinstance(node, ast.FunctionDef)}
     assert {function: defined.get(function) for function in PARAMETERS} == PARAMETERS
+
+
+def test_mask_features_are_read_off_the_mask():
+    """A mask's kind of padding (end, start, holes, a fully masked row) is named."""
+    mask = np.array([[1, 1, 0], [0, 1, 1], [1, 0, 1], [0, 0, 0], [1, 1, 1]], dtype=bool)
+    found = features(Case("c", "masking", "gru", (RNG.random((5, 3, 2)),), {"mask": mask}))
+    assert {"mask given", "a mask with padding at the end", "a mask with padding at the start",
+            "a mask with holes (masked steps between unmasked ones)", "a fully masked row"} <= found
+    assert "mask given" not in features(Case("c", "gru", "gru", (RNG.random((2, 3, 2)),)))
+
+
+def test_count_params_features():
+    """count_params calls are told apart by their layer and options."""
+    found = features(Case("c", "params", "count_params", ("gru", 4, 3), {"use_bias": False,
+                                                                          "bidirectional": True}))
+    assert {"layer=gru", "use_bias=False", "bidirectional=True"} <= found
+
+
+def test_a_layer_right_without_a_mask_points_at_the_mask_handling():
+    """simple_rnn right in its own exercise and wrong with mask= points at the mask handling;
+    wrong in both, at its own exercise first."""
+    plain, masked = Case("p", "simple_rnn", "simple_rnn", ()), Case("m", "masking", "simple_rnn", ())
+    found = hints([(plain, True), (masked, False)])
+    assert any("wrong with one: the mistake is in the mask handling" in h for h in found["masking"])
+    found = hints([(plain, False), (masked, False)])
+    assert any("simple_rnn is wrong without a mask too" in h for h in found["masking"])
