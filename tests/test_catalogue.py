@@ -11,10 +11,10 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 from catalogue import ALTERNATIVES, DIAGNOSED, MISTAKES, NAMED
-from catalogue_report import figures, hints, located, lost_exercises, named
+from catalogue_report import figures, hints, located, lost_exercises, named, own_exercises
 from catalogue_unseen import LOCATED, UNSEEN
 
-from autograder.casefile import LAYER_MODULES, Case
+from autograder.casefile import Case
 from autograder.catalog import EXERCISES
 from autograder.diagnosis import diagnose
 from autograder.grading import Grade, grade, suites
@@ -77,14 +77,6 @@ def test_catalogue_is_large_and_covers_every_exercise():
 
 
 # --- grading the catalogue ---------------------------------------------------------------------
-
-
-def own_exercises(mistake: Mistake) -> list[list[str]]:
-    """Where a mistake may lose points: its own exercise; a mistake in a layer (not in its
-    mask handling) also in masking, whose cases call the same layer with ``mask=``."""
-    if (mistake.module or mistake.exercise) in LAYER_MODULES and mistake.exercise != "masking":
-        return [[mistake.exercise], [mistake.exercise, "masking"]]
-    return [[mistake.exercise]]
 
 
 @pytest.mark.parametrize("mistake", _params(MISTAKES))
