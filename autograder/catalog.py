@@ -1,9 +1,10 @@
-"""The eight exercises: their order, folders and points (100 in all)."""
+"""The nine exercises: their order, folders and points (100 in all)."""
 
-EXERCISES = ("one_hot", "embedding", "simple_rnn", "lstm", "bidirectional", "gru", "masking", "params")
+EXERCISES = ("one_hot", "embedding", "simple_rnn", "lstm", "bidirectional", "gru", "masking", "params",
+             "backward")
 # Every hidden case of an exercise is worth the same share of its points.
-POINTS = {"one_hot": 5, "embedding": 9, "simple_rnn": 15, "lstm": 18, "bidirectional": 12,
-          "gru": 15, "masking": 16, "params": 10}
+POINTS = {"one_hot": 5, "embedding": 8, "simple_rnn": 13, "lstm": 15, "bidirectional": 10,
+          "gru": 13, "masking": 14, "params": 8, "backward": 14}
 TITLES = {
     "one_hot": "one-hot encoding",
     "embedding": "embedding lookup",
@@ -13,6 +14,7 @@ TITLES = {
     "gru": "GRU",
     "masking": "masking and padding",
     "params": "parameter counts",
+    "backward": "backpropagation through time",
 }
 def number(exercise: str) -> str:
     """``"03"`` for ``simple_rnn``: the exercise's position, two digits."""

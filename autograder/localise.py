@@ -55,6 +55,9 @@ PARAMETERS = {
     "gru_step": ("x_t", "h_prev", "kernel", "recurrent_kernel", "bias"),
     "gru": ("inputs", "kernel", "recurrent_kernel", "bias"),
     "padding_mask": ("ids",),
+    "embedding_backward": ("ids", "d_output", "vocab_size"),
+    "simple_rnn_backward": ("inputs", "kernel", "recurrent_kernel", "bias", "d_output"),
+    "lstm_backward": ("inputs", "kernel", "recurrent_kernel", "bias", "d_output"),
     "count_params": ("layer", "input_dim", "units"),
 }
 

@@ -323,6 +323,7 @@ def _params(b: Builder, suite: str) -> None:
 
 def _layer_gradients(b: Builder, suite: str, layer: str) -> None:
     """``simple_rnn_backward`` or ``lstm_backward``: every combination of the options."""
+    function = f"{layer}_backward"
     names = ("return_sequences", "go_backwards", "initial_state")
     grid = [dict(zip(names, values)) for values in itertools.product((False, True), repeat=3)]
     if suite == "public":
@@ -335,14 +336,14 @@ def _layer_gradients(b: Builder, suite: str, layer: str) -> None:
             kwargs["initial_state"] = _initial_state(b, layer, B, U)
         d_output = b.normal(B, T, U) if options["return_sequences"] else b.normal(B, U)
         name = "_".join(key for key, value in options.items() if value) or "last_output"
-        b.add(name, f"{layer}_backward", b.normal(B, T, D), *b.weights(layer, D, U), d_output, **kwargs)
+        b.add(f"{layer}_{name}", function, b.normal(B, T, D), *b.weights(layer, D, U), d_output, **kwargs)
     if suite == "public":
         return
     B, T, D, U = HIDDEN_SHAPES[1]
-    b.add("no_bias_sequences", f"{layer}_backward", b.normal(B, T, D), *b.weights(layer, D, U, bias=False),
+    b.add(f"{layer}_no_bias_sequences", function, b.normal(B, T, D), *b.weights(layer, D, U, bias=False),
           None, b.normal(B, T, U), return_sequences=True)
-    b.add("long_sequence", f"{layer}_backward", b.normal(2, 30, 3), *b.weights(layer, 3, 4), b.normal(2, 4))
-    b.add("float32_inputs", f"{layer}_backward", b.normal(2, 4, 3, dtype=np.float32),
+    b.add(f"{layer}_long_sequence", function, b.normal(2, 30, 3), *b.weights(layer, 3, 4), b.normal(2, 4))
+    b.add(f"{layer}_float32_inputs", function, b.normal(2, 4, 3, dtype=np.float32),
           *(w.astype(np.float32) for w in b.weights(layer, 3, 2)), b.normal(2, 4, 2, dtype=np.float32),
           return_sequences=True)
 
@@ -369,6 +370,7 @@ BUILDERS: dict[str, Callable[[Builder, str], None]] = {
     "gru": _gru,
     "masking": _masking,
     "params": _params,
+    "backward": _backward,
 }
 
 
