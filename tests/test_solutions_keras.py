@@ -18,6 +18,7 @@ from helpers import assert_close, import_keras, rnn_shapes, seeds
 from hypothesis import Phase, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
+from rnnlab.backward import embedding_backward, lstm_backward, simple_rnn_backward
 from rnnlab.bidirectional import bidirectional
 from rnnlab.embedding import cosine_similarity, embedding_lookup, embedding_matmul
 from rnnlab.gru import gru, gru_gates, gru_step
@@ -44,9 +45,7 @@ RECURRENT = {"simple_rnn": simple_rnn, "lstm": lstm, "gru": gru}
 KERAS_LAYERS = {"simple_rnn": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
 BLOCKS = {"simple_rnn": 1, "lstm": 4, "gru": 3}  # k in kernel (D, kU)
 STATES = {"simple_rnn": 1, "lstm": 2, "gru": 1}  # h, or h and c
-# The markers of exercises 06-08 (gru, masking, params) are not registered in
-# pyproject.toml, and --strict-markers refuses unknown ones: GRU cases go unmarked.
-KIND_MARKS = {"simple_rnn": [pytest.mark.simple_rnn], "lstm": [pytest.mark.lstm], "gru": []}
+KIND_MARKS = {"simple_rnn": [pytest.mark.simple_rnn], "lstm": [pytest.mark.lstm], "gru": [pytest.mark.gru]}
 
 
 def kinds(*names):
@@ -702,3 +701,71 @@ def test_count_params_rejects_unknown_layers_and_bidirectional_embeddings(layer,
     embedding in Bidirectional (which Keras cannot wrap either)."""
     with pytest.raises(ValueError):
         count_params(layer, 10, 4, bidirectional=bidirectional)
+
+
+# 09 backpropagation through time -----------------------------------------------------------
+
+BACKWARD = {"simple_rnn": simple_rnn_backward, "lstm": lstm_backward}
+
+
+def tape_gradients(layer, x, states, d_output):
+    """``tf.GradientTape``'s gradients of ``sum(layer(x, initial_state=states) * d_output)``:
+    ``[dx, *d weights, *d states]``."""
+    x = tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch([x, *states])
+        loss = tf.reduce_sum(layer(x, initial_state=states) * d_output)
+    return [np.asarray(g) for g in tape.gradient(loss, [x, *layer.trainable_weights, *states])]
+
+
+def flat_gradients(kind, result, use_bias):
+    """A backward dict as the list :func:`tape_gradients` returns."""
+    names = ["inputs", "kernel", "recurrent_kernel"] + (["bias"] if use_bias else [])
+    states = result["initial_state"]
+    return [result[name] for name in names] + (list(states) if kind == "lstm" else [states])
+
+
+@kinds("simple_rnn", "lstm")
+@pytest.mark.backward
+@DTYPES
+@MANY
+@given(shape=rnn_shapes(), seed=seeds, use_bias=st.booleans(), return_sequences=st.booleans(),
+       go_backwards=st.booleans(), with_initial_state=st.booleans())
+def test_gradients_equal_gradient_tape(kind, dtype, shape, seed, use_bias, return_sequences,
+                                       go_backwards, with_initial_state):
+    """simple_rnn_backward and lstm_backward equal tf.GradientTape on the Keras layer, for every
+    option; with initial_state=None the gradient is the one of the zeros the layer starts from."""
+    B, T, D, U = shape
+    rng = np.random.default_rng(seed)
+    weights = rnn_weights(rng, kind, D, U, use_bias, dtype)
+    x = rng.normal(size=(B, T, D)).astype(dtype)
+    d_output = rng.normal(size=(B, T, U) if return_sequences else (B, U)).astype(dtype)
+    given_states = [normal(rng, (B, U), dtype) for _ in range(STATES[kind])]
+    layer = keras_layer(kind, weights, dtype, return_sequences=return_sequences, go_backwards=go_backwards)
+    zeros = [np.zeros((B, U), dtype) for _ in range(STATES[kind])]
+    states = given_states if with_initial_state else zeros
+    expected = tape_gradients(layer, x, [tf.constant(s) for s in states], d_output)
+    initial = None if not with_initial_state else (states[0] if kind == "simple_rnn" else tuple(states))
+    result = BACKWARD[kind](x, weights[0], weights[1], weights[2] if use_bias else None, d_output,
+                            return_sequences=return_sequences, go_backwards=go_backwards,
+                            initial_state=initial)
+    assert (result["bias"] is None) == (not use_bias)
+    check(flat_gradients(kind, result, use_bias), expected, dtype, f"{kind}_backward")
+
+
+@pytest.mark.backward
+@DTYPES
+@SOME
+@given(seed=seeds, vocab=st.integers(1, 6), width=st.integers(1, 4),
+       ids_shape=array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=5))
+def test_embedding_gradient_equals_gradient_tape(dtype, seed, vocab, width, ids_shape):
+    """embedding_backward is tf.GradientTape's gradient of the Embedding table (repeated ids add up)."""
+    rng = np.random.default_rng(seed)
+    ids = rng.integers(0, vocab, size=ids_shape)
+    d_output = rng.normal(size=(*ids_shape, width)).astype(dtype)
+    layer = keras.layers.Embedding(vocab, width, dtype=dtype)
+    layer.build((None,))
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(layer(ids) * d_output)
+    expected = np.asarray(tf.convert_to_tensor(tape.gradient(loss, layer.embeddings)))
+    check(embedding_backward(ids, d_output, vocab), expected, dtype, "embedding_backward")
