@@ -6,7 +6,7 @@ BASE   := $(VENV)/.base-installed
 DEV    := $(VENV)/.dev-installed
 FULL   := $(VENV)/.full-installed
 
-.PHONY: demo test test-fast lint template fixtures notebooks examples catalogue bench clean
+.PHONY: demo test test-fast lint template fixtures diagrams notebooks examples catalogue bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ template: $(BASE)
 ## fixtures: recompute every reference with TensorFlow (public and hidden)
 fixtures: $(FULL)
 	$(BIN)/python -m autograder fixtures
+
+## diagrams: redraw the statements' diagrams (exercises/NN_name/diagram.svg)
+diagrams: $(DEV)
+	$(BIN)/python -m autograder diagrams
 
 ## notebooks: rebuild the exercise notebooks; examples: their Keras results (TensorFlow)
 notebooks: $(DEV)

@@ -368,6 +368,13 @@ def _notebooks(args: argparse.Namespace) -> int:
     return _written(notebooks.write_all(args.dest), args.dest, template.EXERCISE_DOCS)
 
 
+def _diagrams(args: argparse.Namespace) -> int:
+    from autograder import diagrams
+
+    output_folder(args.dest, "--dest")
+    return _written(diagrams.write_all(args.dest), args.dest, template.EXERCISE_DOCS)
+
+
 def _examples(args: argparse.Namespace) -> int:
     output_folder(args.dest, "--dest")
     try:
@@ -457,6 +464,10 @@ def build_parser() -> argparse.ArgumentParser:
     command = commands.add_parser("notebooks", help="rebuild the exercise notebooks")
     command.add_argument("--dest", type=Path, default=template.EXERCISE_DOCS)
     command.set_defaults(run=_notebooks)
+
+    command = commands.add_parser("diagrams", help="redraw the statements' diagrams (SVG)")
+    command.add_argument("--dest", type=Path, default=template.EXERCISE_DOCS)
+    command.set_defaults(run=_diagrams)
 
     command = commands.add_parser("examples", help="recompute the notebooks' Keras results")
     command.add_argument("--dest", type=Path, default=template.EXERCISE_DOCS)
