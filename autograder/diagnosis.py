@@ -8,7 +8,11 @@ indices...) and names the ones the outputs match within the graded tolerance (us
 one; two mistakes can coincide on a case). The variants of a recurrent layer are computed
 together in one batched NumPy pass, so a diagnosis costs about a millisecond. Bidirectional
 cases build their wrong merges from the layer outputs the oracle recorded
-(``case.replays["layer"]``). Messages hold no values, so they suit hidden cases too.
+(``case.replays["layer"]``). The backward passes of Exercise 09 batch their wrong variants
+(the tanh derivative left out, the cell-state path dropped, d_output fed at the wrong steps...)
+the same way, after one forward pass with the reference cell; when none fits, the results
+that are right (the input gradient, its last steps) say where the mistake is. Messages hold
+no values, so they suit hidden cases too.
 """
 
 from __future__ import annotations
@@ -63,7 +67,9 @@ def _diagnose(case: Case, outputs: list[np.ndarray]) -> str | None:
                 matched.append(message)
     # Two mistakes can give the same results on one case (a loop that stops early and the
     # output of the step before the last): name every one that fits.
-    return " Or it ".join(matched[:3]) if matched else None
+    if matched:
+        return " Or it ".join(matched[:3])
+    return _gradient_evidence(case, outputs) if case.function in _GRADIENT_LAYERS else None
 
 
 _KERAS_DTYPES = {"one_hot": "tf.one_hot", "padding_mask": "Embedding(mask_zero=True).compute_mask"}
@@ -329,7 +335,7 @@ def _columns(orders: tuple[str, ...], names: str, units: int) -> np.ndarray:
     return (blocks[:, :, np.newaxis] * units + np.arange(units)).reshape(len(orders), len(names) * units)
 
 
-def _flags(variants: list[_Variant], test: Callable[[_Variant], bool]) -> np.ndarray:
+def _flags(variants: list, test: Callable) -> np.ndarray:
     """``(variants, 1, 1)``: whether each variant passes ``test``."""
     return np.array([test(v) for v in variants]).reshape(-1, 1, 1)
 
@@ -840,6 +846,305 @@ def _count_params(case: Case) -> Iterator[Candidate]:
         yield "matches twice the count: only bidirectional=True doubles it", count(n=2)
 
 
+# --- 09 backpropagation through time -------------------------------------------------------------
+
+_REPEATED = ("matches one contribution kept per repeated id (dW[ids] = d_output or dW[ids] += d_output): "
+             "an id used twice collects both, np.add.at(dW, ids, d_output)")
+
+
+def _embedding_backward(case: Case) -> Iterator[Candidate]:
+    a = _bind(case, ("ids", "d_output", "vocab_size"))
+    ids, vocab = np.asarray(a["ids"]).reshape(-1).astype(np.int64), int(a["vocab_size"])
+    d = _f64(a["d_output"]).reshape(ids.size, -1)
+
+    def kept(order: slice) -> list[np.ndarray]:
+        """Each row set once, from the last (or, reversed, the first) position of its id."""
+        grad = np.zeros((vocab, d.shape[1]))
+        grad[ids[order]] = d[order]
+        return [grad]
+
+    def summed() -> np.ndarray:
+        grad = np.zeros((vocab, d.shape[1]))
+        np.add.at(grad, ids, d)
+        return grad
+
+    yield _REPEATED, lambda: kept(slice(None))
+    yield _REPEATED, lambda: kept(slice(None, None, -1))
+    yield ("matches the gradient transposed, (E, V) (d_output.T @ one_hot(ids)): dW has the table's "
+           "shape (V, E), one_hot(ids, V).T @ d_output", lambda: [summed().T])
+    yield ("matches the contributions of a repeated id averaged: they add up",
+           lambda: [summed() / np.maximum(np.bincount(ids, minlength=vocab), 1)[:, np.newaxis]])
+
+
+@dataclass(frozen=True)
+class _Backprop:
+    """A (possibly wrong) backward pass of SimpleRNN or LSTM; the defaults are right."""
+
+    derivative: str = "h"  # SimpleRNN: 1 - h_t**2; "none": dz = dh; "z": 1 - z_t**2; "prev": 1 - h_prev**2
+    skip: int | None = None  # the processing step the backward loop never visits (0, or -1 the last)
+    feed: str = "asked"  # d_output: at "every" step, the "last" only, or read in "time" order
+    carried: bool = True  # False: dh from the step after is dropped (reset or replaced at each step)
+    cell: str = "carry"  # LSTM: "zero": dc for the step before is 0; "restart": dc starts from dh only
+    cell_derivative: str = "tanh"  # LSTM: dc += dh * o * ("tanh" 1 - tanh(c)**2, "c" 1 - c**2, "none" 1)
+    candidate: str = "tanh"  # LSTM: "sigmoid": the candidate's derivative g * (1 - g)
+    forget_with: str = "c_prev"  # LSTM: "c_t": df = dc * c_t * f (1 - f)
+    order: str = "ifco"  # LSTM: the order in which the gate blocks of dz are concatenated
+
+
+@dataclass(frozen=True)
+class _Gathered:
+    """How a (possibly wrong) backward pass assembles its results."""
+
+    dx_processing: bool = False  # the input gradient left in processing order
+    zero_states: str = ""  # the initial states whose gradients are given as zeros: "h c", or "c" only
+    batch_mean: bool = False  # the weights' gradients divided by the batch size
+
+
+_GATE_ORDER = "Keras orders the kernel's columns input, forget, candidate (cell), output"
+_ZERO_H0 = ("matches a zero gradient for the initial state: return the dh sent back from the first "
+            "step, dz @ R.T (also when initial_state is None)")
+_BACKPROP_COMMON: list[tuple[str, _Backprop]] = [
+    ("matches a backward loop that stops one step early (range(T - 1, 0, -1)): the first processed "
+     "step, and the initial state through it, get nothing: visit all T steps", _Backprop(skip=0)),
+    ("matches a backward loop that leaves out the last processed step (range(T - 2, -1, -1)): start "
+     "at the last step, n = T - 1", _Backprop(skip=-1)),
+    ("matches dh not carried back from the step after (dh reset, or replaced by d_output, at each "
+     "step): dh = dh + d_output[:, n], where dh is dz @ R.T from the step after", _Backprop(carried=False)),
+]
+_SIMPLE_BACKPROPS: list[tuple[str, _Backprop]] = [
+    ("matches dz = dh, the tanh derivative left out: dz = dh * (1 - h_t**2)", _Backprop(derivative="none")),
+    ("matches 1 - z_t**2 in place of the tanh derivative: dz = dh * (1 - h_t**2), h_t = tanh(z_t)",
+     _Backprop(derivative="z")),
+    ("matches the tanh derivative of the previous state, 1 - h_prev**2: use the step's own state, "
+     "dz = dh * (1 - h_t**2)", _Backprop(derivative="prev")),
+    *_BACKPROP_COMMON,
+]
+_LSTM_BACKPROPS: list[tuple[str, _Backprop]] = [
+    ("matches the cell-state path dropped (dc for the step before set to zero): carry dc = dc * f "
+     "back to the step before", _Backprop(cell="zero")),
+    ("matches dc restarting at each step from dh only: add dh * o * (1 - tanh(c_t)**2) to the dc "
+     "carried from the step after (dc * f)", _Backprop(cell="restart")),
+    ("matches dc += dh * o, the tanh derivative left out: dc += dh * o * (1 - tanh(c_t)**2)",
+     _Backprop(cell_derivative="none")),
+    ("matches 1 - c_t**2 in place of 1 - tanh(c_t)**2 in dc += dh * o * (1 - tanh(c_t)**2)",
+     _Backprop(cell_derivative="c")),
+    ("matches the candidate's derivative taken as a sigmoid's, g * (1 - g): g = tanh(z_c), so its "
+     "derivative is 1 - g**2", _Backprop(candidate="sigmoid")),
+    ("matches the forget gate's gradient computed with c_t: it is dc * c_prev * f * (1 - f)",
+     _Backprop(forget_with="c_t")),
+    *_BACKPROP_COMMON,
+    *[(f"matches the gate gradients concatenated in the order {', '.join(order)}: dz must keep the "
+       f"kernel's column order i, f, c, o ({_GATE_ORDER})", _Backprop(order=order))
+      for order in ("ifoc", "icfo", "fico", "cifo", "oifc", "fioc")],
+]
+
+
+def _feeds(sequences: bool, go_backwards: bool) -> list[tuple[str, _Backprop]]:
+    """The mistakes in where ``d_output`` enters the steps, for the case's options."""
+    if not sequences:
+        return [("matches d_output added at every step: without return_sequences only the last state "
+                 "is output, so d_output enters at the last step only", _Backprop(feed="every"))]
+    found = [("matches d_output added at the last step only: with return_sequences every step's state "
+              "is output, so d_output[:, n] enters at every step n", _Backprop(feed="last"))]
+    if go_backwards:
+        found.append(("matches d_output read in time order under go_backwards: the outputs are in "
+                      "processing order, so processed step n gets d_output[:, n]", _Backprop(feed="time")))
+    return found
+
+
+def _gatherings(run: _Backward) -> Iterator[tuple[str, _Gathered]]:
+    """The mistakes in how the right gradients are assembled, for the case."""
+    if run.go_backwards:
+        yield ("matches the input gradient left in processing order: under go_backwards step n read "
+               "x[:, T-1-n], so its gradient goes to dx[:, T-1-n]", _Gathered(dx_processing=True))
+    yield _ZERO_H0, _Gathered(zero_states="h c")
+    if run.lstm:
+        yield ("matches a zero gradient for c_0: return the dc sent back from the first step, dc * f",
+               _Gathered(zero_states="c"))
+    yield ("matches the weights' gradients divided by the batch size: L = sum(output * d_output) is "
+           "a sum over the batch, not a mean", _Gathered(batch_mean=True))
+
+
+_BACKWARD_NAMES = ("inputs", "kernel", "recurrent_kernel", "bias", "d_output", "return_sequences",
+                   "go_backwards", "initial_state")
+
+
+class _Backward:
+    """One ``*_backward`` case: the forward pass once, then every backward variant batched."""
+
+    def __init__(self, layer: str, case: Case) -> None:
+        a = _bind(case, _BACKWARD_NAMES)
+        self.layer, self.lstm = layer, layer == "lstm"
+        self.x, self.weights, self.d_output = _f64(a["inputs"]), _weights(a), _f64(a["d_output"])
+        self.sequences, self.go_backwards = bool(a["return_sequences"]), bool(a["go_backwards"])
+        self.initial = a["initial_state"]
+        # the wrong backward passes that apply to the case; variant n + 1 is mistake n
+        self.mistakes = [*(_LSTM_BACKPROPS if self.lstm else _SIMPLE_BACKPROPS),
+                         *_feeds(self.sequences, self.go_backwards)]
+        self.variants = [_Backprop(), *(v for _, v in self.mistakes)]
+        self._run: tuple | None = None
+
+    def forward(self) -> list[dict[str, np.ndarray]]:
+        """Per processing step: ``x``, ``h_prev``, ``h`` and ``z`` (SimpleRNN) or the gates, ``c_prev``
+        and ``c`` (LSTM), from the reference cell of the forward exercises."""
+        batch, steps, _ = self.x.shape
+        kernel, recurrent, bias = self.weights
+        zeros = np.zeros((batch, recurrent.shape[0]))
+        if self.initial is None:
+            h, c = zeros, zeros
+        elif self.lstm:
+            h, c = (_f64(state) for state in self.initial)
+        else:
+            h, c = _f64(self.initial), zeros
+        cell = _Batch([_Variant()], *self.weights, self.layer)
+        saved = []
+        for t in self._order(steps):
+            h_new, c_new, gates = cell.step(self.x[:, t], h[np.newaxis], c[np.newaxis])
+            step = {"x": self.x[:, t], "h_prev": h, "h": h_new[0], "c_prev": c}
+            if self.lstm:
+                step.update(zip("ifgo", (gate[0] for gate in gates)), c=c_new[0])
+            else:
+                step["z"] = self.x[:, t] @ kernel + h @ recurrent + (0.0 if bias is None else bias)
+            saved.append(step)
+            h, c = h_new[0], c if c_new is None else c_new[0]
+        return saved
+
+    def _order(self, steps: int) -> list[int]:
+        return list(range(steps))[:: -1 if self.go_backwards else 1]
+
+    def _visited(self, steps: int) -> np.ndarray:
+        """``(V, T)``: whether each variant's backward loop visits each processing step."""
+        skipped = [-1 if v.skip is None else v.skip % steps for v in self.variants]
+        return np.arange(steps) != np.array(skipped)[:, np.newaxis]
+
+    def _fed(self, steps: int) -> np.ndarray:
+        """``(V, T, B, U)``: what each variant adds to dh at each processing step."""
+        d, last = self.d_output, (np.arange(steps) == steps - 1)[:, np.newaxis, np.newaxis]
+        fed = []
+        for v in self.variants:
+            if not self.sequences:
+                fed.append(np.broadcast_to(d, (steps, *d.shape)) * (1.0 if v.feed == "every" else last))
+                continue
+            per_step = d[:, self._order(steps) if v.feed == "time" else slice(None)].transpose(1, 0, 2)
+            fed.append(per_step * last if v.feed == "last" else per_step)
+        return np.stack(fed) * self._visited(steps)[:, :, np.newaxis, np.newaxis]
+
+    def run(self) -> tuple[np.ndarray, ...]:
+        """Every variant's ``(dx, dW, dR, db, dh0, dc0)``, stacked on a leading axis (computed once)."""
+        if self._run is None:
+            self._run = self._backpropagate(self.forward())
+        return self._run
+
+    def _backpropagate(self, saved: list[dict[str, np.ndarray]]) -> tuple[np.ndarray, ...]:
+        steps, (kernel, recurrent, _) = len(saved), self.weights
+        count, (batch, _, _), units = len(self.variants), self.x.shape, recurrent.shape[0]
+        fed, visited, order = self._fed(steps), self._visited(steps), self._order(steps)
+        carried = _flags(self.variants, lambda v: v.carried)
+        local = self._lstm_local() if self.lstm else self._simple_local()
+        dh, dc = np.zeros((count, batch, units)), np.zeros((count, batch, units))
+        dx = np.zeros((count, *self.x.shape))
+        dW, dR = np.zeros((count, *kernel.shape)), np.zeros((count, *recurrent.shape))
+        db = np.zeros((count, recurrent.shape[1]))
+        for n in range(steps - 1, -1, -1):
+            step, on = saved[n], visited[:, n, np.newaxis, np.newaxis]
+            dz, dc_back = local(step, dh * carried + fed[:, n], dc)
+            dz = dz * on
+            dx[:, :, order[n]] = dz @ kernel.T
+            dW += step["x"].T @ dz
+            dR += step["h_prev"].T @ dz
+            db += dz.sum(axis=1)
+            dh, dc = np.where(on, dz @ recurrent.T, dh), np.where(on, dc_back, dc)
+        return dx, dW, dR, db, dh, dc
+
+    def _simple_local(self) -> Callable:
+        """``(step, dh, dc) -> (dz, dc)`` of every SimpleRNN variant: ``dz`` ``(V, B, U)``."""
+        none, of_z, prev = (_flags(self.variants, lambda v, k=k: v.derivative == k)
+                            for k in ("none", "z", "prev"))
+
+        def local(step: dict, dh: np.ndarray, dc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            derivative = np.where(none, 1.0, np.where(of_z, 1.0 - step["z"] ** 2, np.where(
+                prev, 1.0 - step["h_prev"] ** 2, 1.0 - step["h"] ** 2)))
+            return dh * derivative, dc
+
+        return local
+
+    def _lstm_local(self) -> Callable:
+        """``(step, dh, dc) -> (dz, dc for the step before)`` of every LSTM variant: ``dz`` ``(V, B, 4U)``."""
+        flag = partial(_flags, self.variants)
+        restart, zero = flag(lambda v: v.cell == "restart"), flag(lambda v: v.cell == "zero")
+        plain, of_c = flag(lambda v: v.cell_derivative == "none"), flag(lambda v: v.cell_derivative == "c")
+        sigmoid_like = flag(lambda v: v.candidate == "sigmoid")
+        with_c = flag(lambda v: v.forget_with == "c_t")
+        units = self.weights[1].shape[0]
+        columns = np.stack([_columns(("ifco",), v.order, units)[0] for v in self.variants])[:, np.newaxis]
+
+        def local(step: dict, dh: np.ndarray, dc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            i, f, g, o, c = (step[k] for k in "ifgoc")
+            squashed = np.tanh(c)
+            derivative = np.where(plain, 1.0, np.where(of_c, 1.0 - c**2, 1.0 - squashed**2))
+            dc = np.where(restart, 0.0, dc) + dh * o * derivative
+            dz = np.concatenate([dc * g * i * (1 - i), dc * np.where(with_c, c, step["c_prev"]) * f * (1 - f),
+                                 dc * i * np.where(sigmoid_like, g * (1 - g), 1 - g**2),
+                                 dh * squashed * o * (1 - o)], axis=-1)
+            return np.take_along_axis(dz, columns, axis=2), np.where(zero, 0.0, dc * f)
+
+        return local
+
+    def results(self, n: int, gathered: _Gathered) -> list[np.ndarray]:
+        """Variant ``n``'s results, in the order of ``casefile.gradient_names``."""
+        dx, dW, dR, db, dh, dc = (result[n] for result in self.run())
+        if gathered.dx_processing:
+            dx = dx[:, ::-1]
+        if gathered.batch_mean:
+            dW, dR, db = (grad / self.x.shape[0] for grad in (dW, dR, db))
+        states = [dh, dc] if self.lstm else [dh]
+        zeroed = gathered.zero_states.split()
+        states = [np.zeros_like(s) if name in zeroed else s for name, s in zip("hc", states)]
+        return [dx, dW, dR, *([] if self.weights[2] is None else [db]), *states]
+
+
+_GRADIENT_LAYERS = {"simple_rnn_backward": "simple_rnn", "lstm_backward": "lstm"}
+_RECURRENCE = ("the step's own gradient is right, the recurrence is not: dh = dz @ R.T (and, in the "
+               "LSTM, dc * f) carried to the step before, added to what d_output sends there")
+
+
+def _gradient_evidence(case: Case, outputs: list[np.ndarray]) -> str | None:
+    """What the right and wrong results of a backward case say when no known mistake fits."""
+    expected = [np.asarray(want) for want in case.returns]
+    right = [_close([want], [have]) for want, have in zip(expected, outputs)]
+    states = 2 if case.function == "lstm_backward" else 1
+    if all(right[:-states]):
+        return ("matches every gradient but the initial state's: it is what the first processed step "
+                "sends back, dz @ R.T (and dc * f for c_0), also when initial_state is None")
+    if right[0]:
+        return ("matches the right input gradient with wrong weight gradients: dz is right, so look at "
+                "how the steps add up into dW += x_t.T @ dz, dR += h_prev.T @ dz, db += sum(dz, axis=0)")
+    order = slice(None, None, -1) if _bind(case, _BACKWARD_NAMES)["go_backwards"] else slice(None)
+    want, have = expected[0][:, order], outputs[0][:, order]  # (B, T, D) in processing order
+    if want.shape != have.shape or want.shape[1] < 2:
+        return None
+    good = [_close([want[:, n]], [have[:, n]]) for n in range(want.shape[1])]
+    if good[-1] and not all(good):
+        return f"matches the input gradient of the last processed step, not of all before: {_RECURRENCE}"
+    return None
+
+
+def _backward_candidates(layer: str) -> Callable[[Case], Iterator[Candidate]]:
+    """Candidates for ``simple_rnn_backward`` or ``lstm_backward``: one batched backward pass."""
+
+    def candidates(case: Case) -> Iterator[Candidate]:
+        run = _Backward(layer, case)
+        found = [(message, n + 1, _Gathered()) for n, (message, _) in enumerate(run.mistakes)]
+        found += [(message, 0, gathered) for message, gathered in _gatherings(run)]
+        # dh not carried, and the initial state's gradient zero as well (dh = 0 after each step)
+        found += [(message, n + 1, _Gathered(zero_states="h c"))
+                  for n, (message, v) in enumerate(run.mistakes) if not v.carried]
+        for message, n, gathered in found:
+            yield message, partial(run.results, n, gathered)
+
+    return candidates
+
+
 # --- the table ---------------------------------------------------------------------------------
 
 CANDIDATES: dict[str, Callable[[Case], Iterator[Candidate]]] = {
@@ -859,4 +1164,7 @@ CANDIDATES: dict[str, Callable[[Case], Iterator[Candidate]]] = {
     "gru": _layer_candidates("gru"),
     "padding_mask": _padding_mask,
     "count_params": _count_params,
+    "embedding_backward": _embedding_backward,
+    "simple_rnn_backward": _backward_candidates("simple_rnn"),
+    "lstm_backward": _backward_candidates("lstm"),
 }

@@ -410,8 +410,112 @@ _PARAMS = (
             "an embedding with bidirectional=True is counted instead of raising ValueError"),
 )
 
+_SIMPLE_BPTT = (  # simple_rnn_backward from its forward loop to dz
+    "    states = [h]  # states[n] is the state before the n-th processed step\n"
+    "    for t in order:\n"
+    "        h = np.tanh(x[:, t] @ W + h @ R + b)\n"
+    "        states.append(h)\n"
+    "    d_out = np.asarray(d_output, dtype=np.float64)\n"
+    "    dx, dW, dR, db = np.zeros_like(x), np.zeros_like(W), np.zeros_like(R), np.zeros_like(b)\n"
+    "    dh = np.zeros((batch, units))  # dL/dh after the n-th processed step, from the steps after it\n"
+    "    for n in range(steps - 1, -1, -1):\n"
+    "        t = order[n]\n"
+    "        if return_sequences:  # output step n is the state after the n-th processed step\n"
+    "            dh = dh + d_out[:, n]\n"
+    "        elif n == steps - 1:  # only the last state is output\n"
+    "            dh = dh + d_out\n"
+    "        dz = dh * (1.0 - states[n + 1] ** 2)\n"
+)
+_STORED_Z = (  # the same, keeping the pre-activations z_t
+    ("    states = [h]  # states[n] is the state before the n-th processed step\n",
+     "    states, pre = [h], []  # pre[n]: z of the n-th processed step\n"),
+    ("        h = np.tanh(x[:, t] @ W + h @ R + b)\n",
+     "        pre.append(x[:, t] @ W + h @ R + b)\n        h = np.tanh(pre[-1])\n"),
+)
+
+
+def _stored_z(derivative: str) -> str:
+    """``_SIMPLE_BPTT`` keeping the pre-activations, with ``dz = dh * derivative``."""
+    text = _SIMPLE_BPTT
+    for old, new in _STORED_Z:
+        text = text.replace(old, new)
+    return text.replace("dz = dh * (1.0 - states[n + 1] ** 2)", f"dz = dh * {derivative}")
+
+
+_SIMPLE_FEED = (
+    "        if return_sequences:  # output step n is the state after the n-th processed step\n"
+    "            dh = dh + d_out[:, n]\n"
+    "        elif n == steps - 1:  # only the last state is output\n"
+    "            dh = dh + d_out\n"
+)
+_SIMPLE_STEP_START = "        t = order[n]\n        if return_sequences:  # output"
+_LSTM_FEED = ("            dh = dh + d_out[:, n]\n        elif n == steps - 1:\n            dh = dh + d_out\n"
+              "        squashed")
+_LSTM_DZ = ("dz = np.concatenate([dc * g * i * (1 - i), dc * c_prev * f * (1 - f),\n"
+            "                             dc * i * (1 - g**2), dh * squashed * o * (1 - o)], axis=-1)")
+_BACKWARD = (
+    Mistake("backward_embedding_assigns_rows", "backward",
+            "np.add.at(grad, np.asarray(ids).reshape(-1), d_output.reshape(-1, d_output.shape[-1]))",
+            "grad[np.asarray(ids).reshape(-1)] += d_output.reshape(-1, d_output.shape[-1])",
+            "embedding_backward adds with dW[ids] += d_output so a repeated id keeps one contribution"),
+    Mistake("backward_embedding_transposed", "backward",
+            "    return grad\n", "    return grad.T\n",
+            "embedding_backward returns the gradient transposed as (E, V)"),
+    Mistake("backward_simple_rnn_no_tanh_derivative", "backward",
+            "dz = dh * (1.0 - states[n + 1] ** 2)", "dz = dh",
+            "the SimpleRNN backward pass forgets the tanh derivative"),
+    Mistake("backward_simple_rnn_derivative_of_z", "backward",
+            _SIMPLE_BPTT, _stored_z("(1.0 - pre[n] ** 2)"),
+            "the tanh derivative is computed as 1 - z**2 from the stored pre-activations"),
+    Mistake("backward_simple_rnn_derivative_of_h_prev", "backward",
+            "dz = dh * (1.0 - states[n + 1] ** 2)", "dz = dh * (1.0 - states[n] ** 2)",
+            "the tanh derivative is taken at the previous state h_prev"),
+    Mistake("backward_simple_rnn_stops_early", "backward",
+            "    for n in range(steps - 1, -1, -1):\n" + _SIMPLE_STEP_START,
+            "    for n in range(steps - 1, 0, -1):\n" + _SIMPLE_STEP_START,
+            "the SimpleRNN backward loop stops before the first processed step"),
+    Mistake("backward_simple_rnn_d_output_every_step", "backward",
+            "        elif n == steps - 1:  # only the last state is output\n",
+            "        else:  # only the last state is output\n",
+            "d_output is added at every step without return_sequences"),
+    Mistake("backward_simple_rnn_d_output_last_only", "backward", _SIMPLE_FEED,
+            "        if n == steps - 1:  # only the last state is output\n"
+            "            dh = dh + (d_out[:, n] if return_sequences else d_out)\n",
+            "with return_sequences d_output enters at the last step only"),
+    Mistake("backward_simple_rnn_dx_processing_order", "backward",
+            "        dx[:, t] = dz @ W.T\n        dW += x[:, t].T @ dz\n        dR += states[n]",
+            "        dx[:, n] = dz @ W.T\n        dW += x[:, t].T @ dz\n        dR += states[n]",
+            "the input gradient is stored in processing order under go_backwards"),
+    Mistake("backward_simple_rnn_dh_reset_each_step", "backward",
+            _SIMPLE_STEP_START,
+            _SIMPLE_STEP_START.replace("\n", "\n        dh = np.zeros((batch, units))\n", 1),
+            "dh is reset to zeros at every step so the gradient never flows back through R"),
+    Mistake("backward_simple_rnn_initial_state_zeros", "backward",
+            '"initial_state": dh}', '"initial_state": np.zeros_like(dh)}',
+            "the gradient of the initial state is returned as zeros"),
+    Mistake("backward_lstm_cell_path_dropped", "backward",
+            "dh, dc = dz @ R.T, dc * f", "dh, dc = dz @ R.T, np.zeros_like(dc)",
+            "the LSTM backward pass sends no cell-state gradient to the step before"),
+    Mistake("backward_lstm_dc_from_dh_only", "backward",
+            "dc = dc + dh * o * (1.0 - squashed**2)", "dc = dh * o * (1.0 - squashed**2)",
+            "the LSTM cell gradient is recomputed from dh alone at every step"),
+    Mistake("backward_lstm_derivative_of_c", "backward",
+            "dc = dc + dh * o * (1.0 - squashed**2)", "dc = dc + dh * o * (1.0 - c_t**2)",
+            "the cell gradient uses 1 - c_t**2 instead of 1 - tanh(c_t)**2"),
+    Mistake("backward_lstm_gate_order_ifoc", "backward", _LSTM_DZ,
+            "dz = np.concatenate([dc * g * i * (1 - i), dc * c_prev * f * (1 - f),\n"
+            "                             dh * squashed * o * (1 - o), dc * i * (1 - g**2)], axis=-1)",
+            "the LSTM gate gradients are concatenated in the order i, f, o, c"),
+    Mistake("backward_lstm_candidate_sigmoid_derivative", "backward",
+            "dc * i * (1 - g**2)", "dc * i * g * (1 - g)",
+            "the candidate's derivative is taken as a sigmoid's"),
+    Mistake("backward_lstm_d_output_time_order", "backward", _LSTM_FEED,
+            _LSTM_FEED.replace("d_out[:, n]", "d_out[:, t]"),
+            "with return_sequences and go_backwards the LSTM reads d_output in time order"),
+)
+
 MISTAKES: tuple[Mistake, ...] = (
-    _ONE_HOT + _EMBEDDING + _SIMPLE_RNN + _LSTM + _BIDIRECTIONAL + _GRU + _MASKING + _PARAMS
+    _ONE_HOT + _EMBEDDING + _SIMPLE_RNN + _LSTM + _BIDIRECTIONAL + _GRU + _MASKING + _PARAMS + _BACKWARD
 )
 
 # What the feedback of each mistake's exercise should contain when it names the mistake.
@@ -500,6 +604,23 @@ _DIAGNOSED = {
     "params_bidirectional_not_doubled": "one layer's count",
     "params_lstm_three_blocks": "3 block(s)",
     "params_embedding_bias": "bias of E values",
+    "backward_embedding_assigns_rows": "one contribution kept per repeated id",
+    "backward_embedding_transposed": "gradient transposed, (E, V)",
+    "backward_simple_rnn_no_tanh_derivative": "tanh derivative left out",
+    "backward_simple_rnn_derivative_of_z": "1 - z_t**2",
+    "backward_simple_rnn_derivative_of_h_prev": "1 - h_prev**2",
+    "backward_simple_rnn_stops_early": "stops one step early",
+    "backward_simple_rnn_d_output_every_step": "d_output added at every step",
+    "backward_simple_rnn_d_output_last_only": "d_output added at the last step only",
+    "backward_simple_rnn_dx_processing_order": "input gradient left in processing order",
+    "backward_simple_rnn_dh_reset_each_step": "dh not carried back",
+    "backward_simple_rnn_initial_state_zeros": "zero gradient for the initial state",
+    "backward_lstm_cell_path_dropped": "cell-state path dropped",
+    "backward_lstm_dc_from_dh_only": "dc restarting at each step",
+    "backward_lstm_derivative_of_c": "1 - c_t**2",
+    "backward_lstm_gate_order_ifoc": "order i, f, o, c",
+    "backward_lstm_candidate_sigmoid_derivative": "g * (1 - g)",
+    "backward_lstm_d_output_time_order": "d_output read in time order",
 }
 _GRADER_MESSAGES = {
     "one_hot_accepts_floats": "expected TypeError, but the function returned normally",
@@ -625,6 +746,65 @@ _MASKING_ALTERNATIVES = (
     Mistake("padding_mask_not_equal", "masking",
             "return np.asarray(ids) != 0", "return np.not_equal(ids, 0)",
             "the padding mask computed with np.not_equal on the array-like"),
+)
+
+_LSTM_BPTT_START = (
+    "    if initial_state is None:\n"
+    "        h, c = np.zeros((batch, units)), np.zeros((batch, units))\n"
+    "    else:\n"
+    "        h, c = (np.asarray(state, dtype=np.float64) for state in initial_state)\n"
+)
+_LSTM_BPTT_LOOP = (
+    "        squashed = np.tanh(c_t)\n"
+    "        dc = dc + dh * o * (1.0 - squashed**2)\n"
+    "        " + _LSTM_DZ + "\n"
+    "        dx[:, t] = dz @ W.T\n"
+    "        dW += x[:, t].T @ dz\n"
+    "        dR += h_prev.T @ dz\n"
+    "        db += dz.sum(axis=0)\n"
+    "        dh, dc = dz @ R.T, dc * f\n"
+)
+_BACKWARD_ALTERNATIVES = (
+    Mistake("backward_embedding_one_hot", "backward",
+            "    grad = np.zeros((vocab_size, d_output.shape[-1]))\n    np.add.at(",
+            "    from rnnlab.one_hot import one_hot\n\n"
+            "    flat = d_output.reshape(-1, d_output.shape[-1])\n"
+            "    return one_hot(np.asarray(ids).reshape(-1), vocab_size).T @ flat\n"
+            "    np.add.at(",
+            "embedding_backward as one_hot(ids).T @ d_output"),
+    Mistake("backward_embedding_row_loop", "backward",
+            "    np.add.at(grad, np.asarray(ids).reshape(-1), d_output.reshape(-1, d_output.shape[-1]))\n",
+            "    rows = d_output.reshape(-1, d_output.shape[-1])\n"
+            "    for position, v in enumerate(np.asarray(ids).reshape(-1)):\n"
+            "        grad[v] += rows[position]\n",
+            "embedding_backward adding each position's row in a Python loop"),
+    Mistake("backward_simple_rnn_stores_preactivations", "backward",
+            _SIMPLE_BPTT, _stored_z("(1.0 - np.tanh(pre[n]) ** 2)"),
+            "simple_rnn_backward keeps the pre-activations and differentiates tanh from them"),
+    Mistake("backward_lstm_float32_per_gate", "backward",
+            _LSTM_BPTT_START,
+            "    f32 = np.float32\n"
+            "    x, W, R, b = (v.astype(f32) for v in (x, W, R, b))\n"
+            "    if initial_state is None:\n"
+            "        h, c = np.zeros((batch, units), f32), np.zeros((batch, units), f32)\n"
+            "    else:\n"
+            "        h, c = (np.asarray(state, dtype=f32) for state in initial_state)\n",
+            "the LSTM backward pass computed in float32"),
+    Mistake("backward_lstm_explicit_gates", "backward", _LSTM_BPTT_LOOP,
+            "        tanh_c = np.tanh(c_t)\n"
+            "        d_o = dh * tanh_c\n"
+            "        dc = dc + dh * o * (1 - tanh_c * tanh_c)\n"
+            "        d_i, d_f, d_g = dc * g, dc * c_prev, dc * i\n"
+            "        gates = (d_i * i * (1 - i), d_f * f * (1 - f), d_g * (1 - g * g), d_o * o * (1 - o))\n"
+            "        for k, dz_k in enumerate(gates):\n"
+            "            cols = slice(k * units, (k + 1) * units)\n"
+            "            dW[:, cols] += x[:, t].T @ dz_k\n"
+            "            dR[:, cols] += h_prev.T @ dz_k\n"
+            "            db[cols] += dz_k.sum(axis=0)\n"
+            "            dx[:, t] += dz_k @ W[:, cols].T\n"
+            "        dh = sum(dz_k @ R[:, k * units : (k + 1) * units].T for k, dz_k in enumerate(gates))\n"
+            "        dc = dc * f\n",
+            "the LSTM backward pass with explicit per-gate derivatives and per-block weight gradients"),
 )
 
 ALTERNATIVES: tuple[Mistake, ...] = (
@@ -763,4 +943,5 @@ ALTERNATIVES: tuple[Mistake, ...] = (
             "        shapes.append((2, 3 * units) if layer == \"gru\" else (k * units,))\n"
             "    one = sum(math.prod(shape) for shape in shapes)\n",
             "count_params adds up the sizes of the layer's weight shapes"),
+    *_BACKWARD_ALTERNATIVES,
 )

@@ -191,6 +191,20 @@ UNSEEN: tuple[Mistake, ...] = (
     Mistake("bidirectional_backward_weights_for_both", "bidirectional", _FORWARD,
             "    forward = np.asarray(layer(inputs, *backward_weights, **options))",
             "the forward layer runs with the backward weights"),
+    # --- 09 backward (written before the diagnosis of exercise 09)
+    Mistake("backward_embedding_rejects_lists", "backward",
+            "np.add.at(grad, np.asarray(ids).reshape(-1),", "np.add.at(grad, ids.reshape(-1),",
+            "embedding_backward calls ids.reshape so a Python list of ids raises AttributeError"),
+    Mistake("backward_simple_rnn_dr_from_new_state", "backward",
+            "        dR += states[n].T @ dz", "        dR += states[n + 1].T @ dz",
+            "the recurrent kernel's gradient uses the step's new state h_t instead of h_prev"),
+    Mistake("backward_simple_rnn_kernel_in_processing_order", "backward",
+            "        dW += x[:, t].T @ dz\n        dR += states[n].T @ dz",
+            "        dW += x[:, n].T @ dz\n        dR += states[n].T @ dz",
+            "the kernel's gradient reads the inputs in processing order so go_backwards gets it wrong"),
+    Mistake("backward_lstm_dc0_is_dh0", "backward",
+            '"initial_state": (dh, dc)}', '"initial_state": (dh, dh)}',
+            "the LSTM returns the gradient of h_0 twice as the initial states' gradients"),
 )
 
 # Any one of these words in the feedback of the mistake's exercise locates it.
@@ -238,4 +252,8 @@ LOCATED: dict[str, tuple[str, ...]] = {
     "bidirectional_ave_floor_division": ("ave", "floor"),
     "bidirectional_none_concatenates": ("merge_mode=None", "[forward, backward]"),
     "bidirectional_backward_weights_for_both": ("forward", "weights"),
+    "backward_embedding_rejects_lists": ("list",),
+    "backward_simple_rnn_dr_from_new_state": ("recurrent_kernel is wrong", "h_prev"),
+    "backward_simple_rnn_kernel_in_processing_order": ("go_backwards",),
+    "backward_lstm_dc0_is_dh0": ("initial_state c is wrong", "c_0"),
 }

@@ -123,7 +123,8 @@ def _hidden(function: str) -> list[Case]:
 
 @pytest.mark.parametrize("function", ["one_hot", "cosine_similarity", "simple_rnn", "lstm_step", "lstm",
                                       "bidirectional", "gru_gates", "gru_step", "gru", "padding_mask",
-                                      "count_params"])
+                                      "count_params", "embedding_backward", "simple_rnn_backward",
+                                      "lstm_backward"])
 def test_diagnosis_is_silent_on_right_or_unrelated_outputs(function):
     """No diagnosis for the reference outputs, for shifted ones, or for a wrong count."""
     for case in _hidden(function):

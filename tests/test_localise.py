@@ -143,3 +143,27 @@ def test_a_layer_right_without_a_mask_points_at_the_mask_handling():
     assert any("wrong with one: the mistake is in the mask handling" in h for h in found["masking"])
     found = hints([(plain, False), (masked, False)])
     assert any("simple_rnn is wrong without a mask too" in h for h in found["masking"])
+
+
+def test_backward_calls_have_the_layer_features():
+    """A backward call's options and bias=None are named as for the forward layer."""
+    x, w, r = RNG.random((1, 1, 2)), RNG.random((2, 3)), RNG.random((3, 3))
+    options = {"return_sequences": True, "go_backwards": True, "initial_state": RNG.random((1, 3))}
+    found = features(Case("c", "backward", "simple_rnn_backward", (x, w, r, None, RNG.random((1, 1, 3))),
+                          options))
+    assert {"return_sequences=True", "go_backwards=True", "initial_state given", "no bias (bias=None)",
+            "B = 1", "T = 1"} <= found
+    assert "a Python list as input" in features(Case("c", "backward", "embedding_backward",
+                                                     ([1, 0], RNG.random((2, 3)), 4)))
+
+
+def test_a_right_forward_layer_points_at_the_backward_walk():
+    """lstm right in its own exercise and lstm_backward wrong points at the walk back; wrong in
+    both, at the forward exercise first."""
+    forward, backward = Case("f", "lstm", "lstm", ()), Case("b", "backward", "lstm_backward", ())
+    found = hints([(forward, True), (backward, False)])
+    assert any(h.startswith("lstm is right on every case (exercise lstm) and lstm_backward is not")
+               for h in found["backward"])
+    found = hints([(forward, False), (backward, False)])
+    assert any("lstm is wrong in exercise lstm too" in h for h in found["backward"])
+    assert "backward" not in hints([(forward, False), (backward, True)])

@@ -34,6 +34,18 @@ CALLERS = (
                         "the next, what is returned)"),
     ("gru_gates", "gru_step", "the update h_t = z * h_prev + (1 - z) * h_tilde"),
 )
+# (forward function, its exercise, backward function, what the backward pass adds to the forward one):
+# exercise 09 differentiates the functions of 02-04, graded in their own exercises.
+FORWARDS = (
+    ("embedding_lookup", "embedding", "embedding_backward",
+     "sending each d_output row back to the row of its id, repeated ids adding up"),
+    ("simple_rnn", "simple_rnn", "simple_rnn_backward",
+     "the walk back through the steps (where d_output enters, the tanh derivative, dh = dz @ R.T "
+     "carried to the step before, which time step each input gradient belongs to)"),
+    ("lstm", "lstm", "lstm_backward",
+     "the walk back through the steps (where d_output enters, the gate derivatives and their order, "
+     "dh = dz @ R.T and dc * f carried to the step before)"),
+)
 # The exercise that grades the layers' mask=; each layer is graded without a mask in the exercise
 # of its own name.
 MASKING = "masking"
@@ -180,6 +192,7 @@ def hints(calls: list[tuple[Case, bool]]) -> dict[str, list[str]]:
         said += _caller_hints([(case.function, passed) for case, passed in mine])
         if exercise == MASKING:
             said += _mask_hints(calls)
+        said += _forward_hints(calls, exercise)
         if said:
             found[exercise] = said
     return found
@@ -217,4 +230,24 @@ def _mask_hints(calls: list[tuple[Case, bool]]) -> list[str]:
         else:
             hints.append(f"{function} is wrong without a mask too (exercise {function}): fix it there first, "
                          "the masked cases run the same code")
+    return hints
+
+
+def _forward_hints(calls: list[tuple[Case, bool]], exercise: str) -> list[str]:
+    """What the forward functions, graded in their own exercises, imply for a wrong backward one
+    of ``exercise``."""
+    passed: dict[tuple[str, str], bool] = {}
+    for case, ok in calls:
+        key = (case.exercise, case.function)
+        passed[key] = passed.get(key, True) and ok
+    hints = []
+    for forward, home, backward, where in FORWARDS:
+        if passed.get((exercise, backward), True) or (home, forward) not in passed:
+            continue
+        if passed[home, forward]:
+            hints.append(f"{forward} is right on every case (exercise {home}) and {backward} is not: the "
+                         f"forward pass is known to be right, so the mistake is in {where}")
+        else:
+            hints.append(f"{forward} is wrong in exercise {home} too: if {backward} reuses it for the "
+                         "forward pass, fix it there first")
     return hints
