@@ -248,7 +248,7 @@ def _order_variants(keras: str, common: tuple[str, ...], words: str) -> list[tup
 
 
 _BIAS_VARIANTS: list[tuple[str, _Variant]] = [
-    ("matches the result without the bias: add the bias b to x_t W + h_prev U", _Variant(bias=0.0)),
+    ("matches the result without the bias: add the bias b to x_t W + h_prev R", _Variant(bias=0.0)),
     ("matches the result with the bias added twice: add b once", _Variant(bias=2.0)),
 ]
 _SIGMOIDS = "Keras's LSTM uses the logistic sigmoid 1 / (1 + exp(-x)) as recurrent_activation"
@@ -271,7 +271,7 @@ _ORDER_VARIANTS = _order_variants(
 _SIMPLE_VARIANTS: list[tuple[str, _Variant]] = [
     ("matches ReLU in place of tanh: SimpleRNN's activation is tanh", _Variant(activation=_relu)),
     *_BIAS_VARIANTS,
-    ("matches the recurrent kernel transposed (h_prev @ U.T): use it as given, h_prev @ U",
+    ("matches the recurrent kernel transposed (h_prev @ R.T): use it as given, h_prev @ R",
      _Variant(transposed=True)),
     ("matches the logistic sigmoid in place of tanh: SimpleRNN's activation is tanh",
      _Variant(activation=_sigmoid)),

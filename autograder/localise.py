@@ -28,7 +28,7 @@ CALLERS = (
                           "one step to the next, what is returned)"),
     ("lstm_gates", "lstm_step", "the cell update (c_t = f * c_prev + i * g, h_t = o * tanh(c_t)) "
                                 "or the order of the returned (h_t, c_t)"),
-    ("sigmoid", "lstm_gates", "z = x_t W + h_prev U + b, its split (along the last axis) into the "
+    ("sigmoid", "lstm_gates", "z = x_t W + h_prev R + b, its split (along the last axis) into the "
                               "blocks i, f, g, o, or which activation each block gets"),
     ("gru_step", "gru", "the loop over the steps (their order, the state h carried from one step to "
                         "the next, what is returned)"),
