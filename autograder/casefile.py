@@ -534,7 +534,7 @@ def compare(case: Case, outputs: list[np.ndarray], reveal: bool = True) -> list[
         message = _mismatch(label, expected, got, reveal)
         if message:
             wrong.append(label)
-            found = _relation(expected, got) or (_steps(expected, got) if case.function in RECURRENT else "")
+            found = _relation(expected, got) or _in_time(case, label, expected, got)
             messages.append(f"{message}; {found}" if found else message)
     messages[:0] = _across_results(case, outputs, names, wrong)
     if wrong and len(wrong) < len(names):
@@ -569,6 +569,29 @@ def _across_results(case: Case, outputs: list[np.ndarray], names: list[str], wro
 def _close_all(expected: np.ndarray, got: np.ndarray) -> bool:
     """Whether ``got`` passes the graded comparison against ``expected``."""
     return expected.shape == got.shape and not _errors(expected, got)[1].any()
+
+
+def _in_time(case: Case, label: str, expected: np.ndarray, got: np.ndarray) -> str:
+    """Where in time a wrong result goes wrong: a layer's outputs forwards, the input gradient
+    of a backward function from the last processed step back ("" when not seen)."""
+    if case.function in RECURRENT:
+        return _steps(expected, got)
+    if case.function in BACKWARD_STATES and label == "inputs":
+        return _steps_back(expected, got, bool(case.kwargs.get("go_backwards")))
+    return ""
+
+
+def _steps_back(expected: np.ndarray, got: np.ndarray, go_backwards: bool) -> str:
+    """Where the ``(B, T, D)`` input gradient goes wrong, walking the steps backwards."""
+    if got.shape != expected.shape or expected.shape[1] < 2:
+        return ""
+    wrong = _errors(expected, got)[1].any(axis=(0, 2))
+    walk = list(range(len(wrong))) if go_backwards else list(range(len(wrong)))[::-1]  # last processed first
+    right = next((n for n, t in enumerate(walk) if wrong[t]), len(walk))
+    if 0 < right < len(walk):
+        return (f"right at the last {right} processed step{'s' if right > 1 else ''} and wrong from time "
+                f"step {walk[right]} back: the gradient carried to earlier steps is not")
+    return ""
 
 
 def _steps(expected: np.ndarray, got: np.ndarray) -> str:
