@@ -93,3 +93,24 @@ def test_changed_inputs_are_noticed():
     assert casefile.changed_inputs(case, after) == []
     after[0][0, 0, 0] = 99
     assert casefile.changed_inputs(case, after)
+
+
+@pytest.mark.parametrize("go_backwards", [False, True])
+def test_a_wrong_input_gradient_is_located_walking_back_from_the_last_processed_step(go_backwards):
+    """Gradients flow back from the last processed step: the message says how many steps back
+    they stay right, and gradients are named (inputs, kernel, ..., initial_state)."""
+    rng = np.random.default_rng(0)
+    dx = rng.standard_normal((2, 5, 3))
+    returns = [dx, rng.standard_normal((3, 4)), rng.standard_normal((4, 4)), rng.standard_normal((2, 4))]
+    case = Case("backward/x", "backward", "simple_rnn_backward",
+                args=(dx, None, None, None, None), kwargs={"go_backwards": go_backwards},
+                returns=returns, single=False)
+    got = [r.copy() for r in returns]
+    right = [0, 1] if go_backwards else [3, 4]  # the two steps processed last
+    got[0][:, [t for t in range(5) if t not in right]] += 1.0
+    summary, message = casefile.compare(case, got)
+    assert summary.startswith("inputs is wrong; kernel, recurrent_kernel, initial_state match")
+    assert "right at the last 2 processed steps and wrong from time step 2 back" in message
+    result = {"inputs": dx, "kernel": 0, "recurrent_kernel": 0, "bias": None, "initial_state": 0}
+    assert casefile.case_outputs(case, result) != "" and len(casefile.case_outputs(case, result)) == 4
+    assert "no 'bias'" in casefile.case_outputs(case, {k: v for k, v in result.items() if k != "bias"})
