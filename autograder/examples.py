@@ -6,7 +6,9 @@ with the dictionary ``{"is": 0, "it": 1, "What": 2, "time": 3, "?": 4}``, the id
 ``Bidirectional(SimpleRNN(64))``, all with ``use_bias=False`` as in the notes (the GRU also
 once with a bias). Exercise 07 pads sentences of the notes' words (:data:`PADDED`) with id 0,
 so its dictionary is the notes' shifted by one (:data:`MASK_VOCAB`); exercise 08 stores
-``count_params()`` of the layers in :data:`PARAM_CASES`. Students
+``count_params()`` of the layers in :data:`PARAM_CASES`; exercise 09 stores
+``tf.GradientTape``'s gradients of ``sum(layer(Embedding(ids)) * d_output)`` for the SimpleRNN
+and the LSTM (:func:`_backward_example`). Students
 have no TensorFlow, so :func:`generate` stores, per exercise, the ids, the weights and the
 outputs Keras gave in ``exercises/NN_name/example.npz``; a notebook reads that file when
 it cannot import Keras, and recomputes and compares when it can.
@@ -104,6 +106,7 @@ def draw_weights(seed: int = SEED) -> dict[str, list[np.ndarray]]:
         "gru": recurrent(3),
         "gru_bias": [_on_grid(rng.uniform(-0.5, 0.5, size=(2, 3 * U)))],
         "padding_row": [_on_grid(rng.normal(size=(1, E)))],  # exercise 07's row for id 0
+        "d_output": [_on_grid(rng.normal(size=(1, len(SENTENCE.split()), U)))],  # exercise 09
     }
 
 
@@ -192,6 +195,45 @@ def _masking_example(keras: Any, weights: dict[str, list[np.ndarray]], common: d
     return arrays
 
 
+def _backward_example(tf: Any, keras: Any, weights: dict[str, list[np.ndarray]],
+                      embedded: dict[str, Any]) -> dict:
+    """Exercise 09: ``tf.GradientTape``'s gradients of ``L = sum(layer(Embedding(ids)) * d_output)``.
+
+    For ``SimpleRNN(64)`` and ``LSTM(64)`` (the weights of 03 and 04, ``return_sequences=True``):
+    the gradients with respect to the embedded sentence (``NAME_inputs``), the zero initial
+    states (``NAME_initial_state``, or ``lstm_initial_h`` and ``lstm_initial_c``) and the
+    table (``NAME_table``). A kernel gradient is ``sum_t x_t.T @ dz_t``, and a float64
+    ``(100, 256)`` one would not fit in 100 KB, so its factor ``dz`` (``NAME_dz``, one row per
+    step) is stored: ``emb_out[0].T @ dz`` gives back Keras's kernel gradient and
+    ``h_prev.T @ dz`` its recurrent one (both checked here to 1e-12).
+    """
+    ids, table, emb_out = embedded["ids"], weights["embedding"][0], embedded["emb_out"]
+    d_output = weights["d_output"][0]
+    arrays = {**embedded, "d_output": d_output}
+    for name in ("simple_rnn", "lstm"):
+        embedding = keras.layers.Embedding(len(VOCAB), EMBEDDING_SIZE, dtype="float64")
+        _run(embedding, ids, [table])
+        layer = _layer(keras, name, return_sequences=True)
+        states = _run(layer, emb_out, weights[name])
+        zeros = [tf.zeros((1, UNITS), dtype="float64") for _ in range(2 if name == "lstm" else 1)]
+        with tf.GradientTape() as tape:
+            tape.watch(zeros)
+            x = embedding(ids)
+            loss = tf.reduce_sum(layer(x, initial_state=zeros) * d_output)
+        found = tape.gradient(loss, [x, *layer.trainable_weights, *zeros, embedding.embeddings])
+        d_x, d_kernel, d_recurrent, *d_states, d_table = (np.asarray(tf.convert_to_tensor(g)) for g in found)
+        dz = np.linalg.lstsq(emb_out[0].T, d_kernel, rcond=None)[0]
+        h_prev = np.concatenate([np.zeros((1, UNITS)), states[0, :-1]])
+        for what, rebuilt, keras_grad in (("kernel", emb_out[0].T @ dz, d_kernel),
+                                          ("recurrent kernel", h_prev.T @ dz, d_recurrent)):
+            if np.max(np.abs(rebuilt - keras_grad)) > 1e-12:
+                raise RuntimeError(f"{name}: dz does not give back Keras's {what} gradient")
+        state_names = ("initial_h", "initial_c") if name == "lstm" else ("initial_state",)
+        arrays.update({f"{name}_inputs": d_x, f"{name}_dz": dz, f"{name}_table": d_table,
+                       **{f"{name}_{key}": g for key, g in zip(state_names, d_states, strict=True)}})
+    return arrays
+
+
 def _built_layer(keras: Any, layer: str, input_dim: int, units: int, use_bias: bool,
                  bidirectional: bool) -> Any:
     """The built Keras layer of one :data:`PARAM_CASES` row (float32, as Keras builds by default)."""
@@ -267,6 +309,7 @@ def compute(seed: int = SEED) -> dict[str, dict[str, np.ndarray]]:
         "gru": _gru_example(keras, weights, embedded),
         "masking": _masking_example(keras, weights, common),
         "params": _params_example(keras, common),
+        "backward": _backward_example(tf, keras, weights, embedded),
     }
 
 

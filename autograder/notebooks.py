@@ -38,6 +38,7 @@ TITLES = {
     "gru": ("GRU, 게이트 둘에 상태 하나", "GRU, two gates around one state"),
     "masking": ("마스킹과 패딩", "Masking and padding"),
     "params": ("파라미터 수 세기", "Counting parameters"),
+    "backward": ("시간 역전파", "Backpropagation through time"),
 }
 UNWEIGHTED = ("one_hot", "params")  # their notebooks give the student's code no weights
 
@@ -298,6 +299,24 @@ def _figure(prepare: str, draw: str) -> Cell:
 EMBEDDED = """
     embedding_layer = keras.layers.Embedding(input_dim=len(dic), output_dim=100, dtype="float64")
     emb_out = from_keras(embedding_layer, ids, [EXAMPLE["embeddings"]])
+"""
+
+
+def _jacobian_sizes(recurrent: str) -> str:
+    """Code lines (indented as in a cell's source): ``sizes[k - 1] = |dh_T/dh_(T-k)|``, the
+    spectral norm of a SimpleRNN's Jacobian, from its ``states`` ``(T, U)`` and ``recurrent``."""
+    return f"""            R = np.asarray({recurrent}, dtype=float)
+            jacobian, sizes = np.eye(R.shape[0]), []
+            for t in range(len(states) - 1, 0, -1):  # dh_t/dh_{{t-1}} = diag(1 - h_t^2) R^T
+                jacobian = jacobian @ (np.diag(1 - states[t] ** 2) @ R.T)
+                sizes.append(np.linalg.norm(jacobian, 2))"""
+
+
+EXAMPLE_OF = """
+    def example_of(name):
+        \"\"\"Another exercise's example.npz, for the weights of its layer.\"\"\"
+        with np.load(ROOT / "exercises" / name / "example.npz") as npz:
+            return {key: npz[key] for key in npz.files}
 """
 
 
@@ -818,11 +837,7 @@ def _simple_rnn() -> list[Cell]:
         code("""
             long_inputs = np.tile(emb_out, (1, 8, 1))  # the sentence 8 times: T = 40
             states = np.asarray(simple_rnn(long_inputs, *weights, return_sequences=True))[0]
-            R = np.asarray(weights[1], dtype=float)
-            jacobian, sizes = np.eye(R.shape[0]), []
-            for t in range(len(states) - 1, 0, -1):  # dh_t/dh_{t-1} = diag(1 - h_t^2) R^T
-                jacobian = jacobian @ (np.diag(1 - states[t] ** 2) @ R.T)
-                sizes.append(np.linalg.norm(jacobian, 2))
+""" + _jacobian_sizes("weights[1]") + """
             print("|dh_T/dh_(T-k)| for k = 1, 5, 10, 20:", [f"{sizes[k - 1]:.1e}" for k in (1, 5, 10, 20)])
 
             if plt is None:
@@ -994,57 +1009,97 @@ def _lstm() -> list[Cell]:
             compare("lstm, last step only       ", lstm(emb_out, *weights), lstm_fin_out)
         """),
         md("""
-            ## 그림: 시간에 따른 게이트 · Picture: the gates over time
+            ## 그림: 셀 상태를 따라 흐르는 기울기 · Picture: the gradient along the cell state
 
-            **KO** 여러분의 `lstm_gates`와 `lstm_step`으로 문장을 한 스텝씩 돌리며 게이트 값을
-            모았습니다. 행은 단어, 열은 64개 유닛입니다. `i`, `f`, `o`는 시그모이드라 0과 1
-            사이(0: 막음, 1: 통과), 후보 `g`는 `tanh`라 -1과 1 사이입니다. 마지막 줄의 셀 상태
-            `c_t = f * c_{t-1} + i * g`는 `f`가 1에 가까운 유닛에서 이전 값을 이어 받고, `f`가 0에
-            가까운 유닛에서 지웁니다. 여기 가중치는 학습하지 않은 무작위 값이고 bias도 없어서
-            게이트가 대부분 0.5 근처, 즉 반쯤 열려 있습니다. 어떤 유닛의 게이트를 0이나 1 쪽으로
-            밀어 무엇을 기억하고 무엇을 지울지 정하는 것은 학습입니다.
+            **KO** 03의 그림에서 SimpleRNN의 기울기는 한 스텝 거슬러 올라갈 때마다
+            `diag(1 - h_t²) Rᵀ`가 곱해져 지수적으로 줄었습니다(기울기 소실). 셀 상태에서는 사정이
+            다릅니다. `c_t = f * c_{t-1} + i * g`이므로 셀 상태를 따라 곧장 거슬러 가는 길에서 한
+            스텝마다 곱해지는 것은 forget gate `f_t` 하나뿐이고, 행렬도 `tanh`의 미분도 없습니다.
+            그래서 이 길의 `∂c_T/∂c_{T-k}`는 마지막 `k`개 forget gate의 곱
+            `f_T * f_{T-1} * … * f_{T-k+1}`입니다. 오른쪽 그림은 여러분의 `lstm_gates`와
+            `lstm_step`으로 03과 같은 40 스텝 입력(문장을 8번 이어 붙인 것)을 돌리고 이 곱을 유닛
+            평균으로 그린 것입니다. 왼쪽은 03의 가중치로 구한 SimpleRNN의 야코비안 크기
+            `|∂h_T/∂h_{T-k}|`입니다. 둘 다 로그 눈금입니다.
 
-            **EN** Your `lstm_gates` and `lstm_step` run the sentence one step at a time, and we
-            collect the gates: rows are the words, columns the 64 units. `i`, `f` and `o` are
-            sigmoids, between 0 and 1 (0: block, 1: pass); the candidate `g` is a `tanh`, between
-            -1 and 1. In the last row, the cell state `c_t = f * c_{t-1} + i * g` carries the old
-            value on in units where `f` is near 1 and erases it where `f` is near 0. The weights
-            here are random and untrained, with no bias, so most gates sit near 0.5: half open.
-            Training is what pushes a unit's gates towards 0 or 1, deciding what to keep and what
-            to erase.
+            노트의 가중치는 학습하지 않은 무작위 값이고 bias도 없어서 forget gate가 0.5 근처에
+            있습니다. 그러면 셀 상태의 기울기도 스텝마다 절반으로 줄어 SimpleRNN보다 더 빨리
+            사라집니다. 셀 상태가 있다고 저절로 기억이 지켜지는 것은 아닙니다. 차이는 곱해지는 값이
+            게이트라는 데 있습니다. forget gate의 bias `b_f`를 1로 두면(Keras의 기본값
+            `unit_forget_bias=True`) `f`는 0.7 정도, 4로 두면 0.98 정도가 되고, 곱도 그만큼 천천히
+            줄어듭니다. 게이트가 열린 유닛에서는 40 스텝 전의 기울기도 대부분 남습니다. LSTM은
+            학습으로 유닛마다 게이트를 열거나 닫을 수 있지만, SimpleRNN의 기울기에는 `R`과 `tanh`를
+            비켜 가는 길이 없습니다. 09에서는 두 레이어를 직접 학습시켜 이 차이를 확인합니다.
+
+            **EN** In 03's picture, SimpleRNN's gradient was multiplied by `diag(1 - h_t²) Rᵀ` at
+            every step back and fell exponentially (the vanishing gradient). The cell state is
+            different. Since `c_t = f * c_{t-1} + i * g`, the path straight back along the cell
+            state multiplies by the forget gate `f_t` alone at each step: no matrix, no `tanh`
+            derivative. So along that path `∂c_T/∂c_{T-k}` is the product of the last `k` forget
+            gates, `f_T * f_{T-1} * … * f_{T-k+1}`. On the right, your `lstm_gates` and `lstm_step`
+            run 03's 40-step input (the sentence 8 times) and the product is drawn as a mean over
+            the units; on the left, the size of SimpleRNN's Jacobian `|∂h_T/∂h_{T-k}|` with the
+            weights of 03. Both on a log scale.
+
+            The notes' weights are random and untrained, with no bias, so the forget gates sit
+            near 0.5: the cell state's gradient then halves at every step and vanishes even faster
+            than SimpleRNN's. A cell state does not keep a memory by itself. The difference is
+            that the factors are gates. With a forget-gate bias `b_f = 1` (Keras's default
+            `unit_forget_bias=True`) `f` is about 0.7, with `b_f = 4` about 0.98, and the product
+            falls that much more slowly: where the gates are open, most of the gradient from 40
+            steps back survives. An LSTM can learn to open or close each unit's gate; SimpleRNN's
+            gradient has no path around `R` and `tanh`. In 09 you train both layers and see it.
         """),
-        code("""
-            h, c, history = zeros, zeros, {"i": [], "f": [], "g": [], "o": [], "c": []}
-            for t in range(len(words)):
-                i, f, g, o = lstm_gates(emb_out[:, t], h, *weights)
-                h, c = lstm_step(emb_out[:, t], h, c, *weights)
-                for name, value in zip("ifgoc", (i, f, g, o, c)):
-                    history[name].append(np.asarray(value)[0])
-            print("h after the loop == Keras's final h:", np.allclose(h, lstm_h, atol=1e-5))
+        _figure("""
+            long_inputs = np.tile(emb_out, (1, 8, 1))  # the sentence 8 times: T = 40, as in 03
+            T = long_inputs.shape[1]
 
-            titles = {
-                "i": "input gate i = sigmoid(z_i)", "f": "forget gate f = sigmoid(z_f)",
-                "g": "candidate g = tanh(z_c)", "o": "output gate o = sigmoid(z_o)",
-                "c": "cell state c_t = f * c_(t-1) + i * g",
-            }
-            if plt is None:
-                print("pip install matplotlib to see the picture")
-            else:
-                fig, axes = plt.subplots(5, 1, figsize=(11, 10), sharex=True)
-                for ax, name in zip(axes, titles):
-                    values = np.array(history[name])  # (T, U)
-                    if name in "ifo":
-                        image = ax.imshow(values, cmap="viridis", vmin=0, vmax=1, aspect="auto")
-                    else:
-                        scale = max(1.0, float(np.abs(values).max()))
-                        image = ax.imshow(values, cmap="coolwarm", vmin=-scale, vmax=scale,
-                                          aspect="auto")
-                    ax.set_yticks(range(len(words)), words)
-                    ax.set_title(titles[name], fontsize=10)
-                    fig.colorbar(image, ax=ax, pad=0.01)
-                axes[-1].set_xlabel("unit")
-                fig.tight_layout()
-                plt.show()
+""" + indent(dedent(EXAMPLE_OF).strip(), " " * 12) + """
+
+
+            rnn_weights = [example_of("03_simple_rnn")[key] for key in ("kernel", "recurrent_kernel")]
+            h, states = zeros, []
+            for t in range(T):  # 03's SimpleRNN in NumPy: h_t = tanh(x_t W + h_(t-1) R)
+                h = np.tanh(long_inputs[:, t] @ rnn_weights[0] + h @ rnn_weights[1])
+                states.append(h[0])
+""" + _jacobian_sizes("rnn_weights[1]") + """
+
+
+            def forget_gates(forget_bias):
+                \"\"\"f_t at every step (T, U), by your lstm_gates and lstm_step, b_f = forget_bias.\"\"\"
+                bias = np.zeros(4 * 64)
+                bias[64:128] = forget_bias  # the f block, columns U:2U (Keras's order i, f, c, o)
+                h, c, gates = zeros, zeros, []
+                for t in range(T):
+                    gates.append(np.asarray(lstm_gates(long_inputs[:, t], h, *weights, bias)[1])[0])
+                    h, c = lstm_step(long_inputs[:, t], h, c, *weights, bias)
+                return np.array(gates)
+
+
+            belts = {}  # b_f -> row k - 1: dc_T/dc_(T-k) = f_T * ... * f_(T-k+1), mean over the units
+            for forget_bias in (0, 1, 4):
+                gates = forget_gates(forget_bias)
+                belts[forget_bias] = np.cumprod(gates[::-1], axis=0).mean(axis=1)
+                print(f"LSTM, b_f = {forget_bias}: mean f = {gates.mean():.2f},",
+                      "dc_T/dc_(T-k) for k = 1, 5, 10, 20:",
+                      [f"{belts[forget_bias][k - 1]:.1e}" for k in (1, 5, 10, 20)])
+            print("SimpleRNN |dh_T/dh_(T-k)| for k = 1, 5, 10, 20:",
+                  [f"{sizes[k - 1]:.1e}" for k in (1, 5, 10, 20)])
+            steps_back = np.arange(1, T)
+        """, """
+            fig, axes = plt.subplots(1, 2, figsize=(13, 4.2), sharey=True, constrained_layout=True)
+            axes[0].semilogy(steps_back, sizes, marker=".", color="black")
+            axes[0].set_title("SimpleRNN (03): |dh_T / dh_(T-k)|, through R and tanh")
+            axes[0].set_ylabel("size of the gradient k steps back")
+            labels = {0: "b_f = 0 (the notes: no bias)", 1: "b_f = 1 (Keras's unit_forget_bias)",
+                      4: "b_f = 4 (forget gates held open)"}
+            for forget_bias, belt in belts.items():
+                axes[1].semilogy(steps_back, belt[: T - 1], marker=".", label=labels[forget_bias])
+            axes[1].set_title("LSTM: dc_T / dc_(T-k) = f_T * ... * f_(T-k+1), mean over units")
+            axes[1].legend()
+            for ax in axes:
+                ax.set_xlabel("k, steps back from the last one")
+                ax.grid(True, which="both", alpha=0.3)
+            plt.show()
         """),
         *_self_check("lstm"),
         _next(
@@ -1981,17 +2036,378 @@ def _params() -> list[Cell]:
         """),
         *_self_check("params"),
         _next(
-            "파라미터 수는 가중치 배열들의 크기의 합입니다: 순환 레이어는 블록 수 × U × (D + U + bias "
-            "줄 수)이고 (SimpleRNN 1, LSTM 4, GRU 3 블록, GRU의 bias는 두 줄), Bidirectional은 그 "
-            "두 배, Embedding은 V × E입니다. 여덟 연습을 모두 마쳤다면 `python -m pytest`로 전체를 "
-            "점검하세요.",
+            "파라미터 수는 가중치 배열 크기의 합입니다. 순환 레이어는 블록 수 × U × (D + U + bias "
+            "줄 수)이고(블록은 SimpleRNN 1개, LSTM 4개, GRU 3개이며 GRU의 bias는 두 줄), "
+            "Bidirectional은 그 두 배, Embedding은 V × E입니다. 마지막 연습 09에서는 이 가중치들의 "
+            "기울기를 직접 계산해 학습까지 해 봅니다.",
             "A parameter count is the total size of the weight arrays: blocks × U × (D + U + bias "
             "rows) for a recurrent layer (1 block for SimpleRNN, 4 for LSTM, 3 for GRU, whose bias "
-            "has two rows), twice that for Bidirectional, V × E for an Embedding. If all eight "
-            "exercises are done, check everything with `python -m pytest`.",
+            "has two rows), twice that for Bidirectional, V × E for an Embedding. The last exercise, "
+            "09, computes the gradients of these weights and trains with them.",
         ),
     ]
 
+
+# --- 09 backpropagation through time -------------------------------------------------------
+
+GRADIENT_KEYS = """
+    KEYS = {  # the gradients example.npz keeps, by layer, in the order Keras's tape gives them
+        "simple_rnn": ("inputs", "kernel", "recurrent_kernel", "initial_state", "table"),
+        "lstm": ("inputs", "kernel", "recurrent_kernel", "initial_h", "initial_c", "table"),
+    }
+"""
+
+
+def _backward() -> list[Cell]:
+    return [
+        md("""
+            ## 학습에는 기울기가 필요하다 · Training needs gradients
+
+            **KO** 02-04에서는 레이어의 순전파, 즉 입력에서 출력을 계산하는 방법을 만들었습니다.
+            학습은 손실 `L`을 줄이도록 모든 가중치를 조금씩 옮기는 일이고, 그러려면 가중치마다
+            `dL/dW`가 필요합니다. 이 연습의 함수들은 위쪽 레이어가 보내 준 기울기
+            `d_output = dL/d output`을 받아 입력과 가중치의 기울기를 돌려줍니다. 그래서 모든 기울기는
+            스칼라 `L = sum(output * d_output)`의 기울기로 정의됩니다. 실제 학습에서는 `d_output`이
+            손실에서 옵니다. 아래의 마지막 부분에서 그렇게 두 레이어를 학습시킵니다.
+
+            **EN** Exercises 02-04 built the layers' forward passes, from inputs to outputs.
+            Training moves every weight a little so that a loss `L` goes down, and for that it
+            needs `dL/dW` for every weight. The functions of this exercise take the gradient the
+            layer above sends back, `d_output = dL/d output`, and return the gradients of the
+            inputs and the weights: every gradient is that of the scalar
+            `L = sum(output * d_output)`. In real training `d_output` comes from the loss; the
+            last part of this notebook trains two layers that way.
+        """),
+        md("""
+            ## 시간 역전파 · Backpropagation through time
+
+            **KO** 순환 레이어는 같은 `W`와 `R`을 모든 스텝에서 다시 씁니다. 그래서 가중치의
+            기울기는 스텝마다의 기여를 모두 더한 것이고, 그 기여는 스텝을 **거꾸로** 돌며 구합니다.
+            이것이 시간 역전파(BPTT)입니다. 스텝 `t`의 상태에 도착하는 기울기 `dh`는 그 스텝의 출력
+            (`return_sequences`일 때)과 다음 스텝 `t+1`에서 `R`을 거쳐 옵니다. SimpleRNN에서 한 스텝
+            거슬러 갈 때마다 기울기에는 `tanh`의 미분 `1 - h_t²`(1 이하)과 `Rᵀ`가 곱해집니다. 이 곱이
+            쌓이면 앞쪽 스텝에 닿는 기울기는 지수적으로 작아지고(기울기 소실), 가중치가 크면 반대로
+            커집니다(기울기 폭주).
+
+            **EN** A recurrent layer reuses the same `W` and `R` at every step, so a weight's
+            gradient is the sum of every step's contribution, found by running the steps
+            **backwards**: backpropagation through time (BPTT). The gradient `dh` reaching step
+            `t`'s state comes from that step's output (with `return_sequences`) and from step
+            `t+1`, through `R`. In a SimpleRNN each step back multiplies it by the `tanh`
+            derivative `1 - h_t²` (at most 1) and by `Rᵀ`; the products pile up, and the gradient
+            reaching early steps shrinks exponentially (the vanishing gradient), or with large
+            weights grows (the exploding gradient).
+
+            ```
+            SimpleRNN:  dz = dh * (1 - h_t**2)    dx_t = dz @ W.T    dW += x_t.T @ dz    dR += h_(t-1).T @ dz
+                        dh = dz @ R.T             (for the step before)
+            LSTM:       dc += dh * o * (1 - tanh(c_t)**2)    ...    dh = dz @ R.T    dc = dc * f
+            Embedding:  dW = one_hot(ids).T @ d_output       (np.add.at: a repeated id collects both)
+            ```
+        """),
+        md("""
+            ## 셀 상태가 바꾸는 것 · What the cell state changes
+
+            **KO** LSTM에서는 기울기가 두 길로 거슬러 갑니다. `dh`는 SimpleRNN처럼 `R`을 거치고,
+            `dc`는 셀 상태를 따라 `dc_{t-1} = dc_t * f_t`로 갑니다. 셀 상태의 길에서는 한 스텝에
+            forget gate가 한 번 곱해질 뿐이고 행렬도 `tanh`의 미분도 없습니다(04의 그림). forget
+            gate가 1에 가까우면 기울기가 앞쪽 스텝까지 거의 그대로 닿습니다. 임베딩의 기울기는
+            `d_output`의 각 행을 그 행을 골랐던 단어의 행으로 돌려보내는 것이고, id 자체는 기울기를
+            받지 않습니다(02).
+
+            **EN** In an LSTM the gradient goes back along two paths: `dh` through `R`, as in
+            SimpleRNN, and `dc` along the cell state, `dc_{t-1} = dc_t * f_t`. Along the cell state
+            each step multiplies by a forget gate once, with no matrix and no `tanh` derivative
+            (04's picture): with forget gates near 1 the gradient reaches early steps almost
+            intact. The embedding's gradient sends each row of `d_output` back to the row of the
+            word that chose it; the ids themselves get no gradient (02).
+        """),
+        md("""
+            ## 노트의 예제, Keras 3로 · The notes' example in Keras 3
+
+            **KO** 노트의 문장을 `Embedding(5, 100)`에 넣고, 03의 `SimpleRNN(64)`와 04의
+            `LSTM(64)`를 같은 가중치로 `return_sequences=True`로 돌립니다. `d_output`은
+            `example.npz`에 저장된 무작위 `(1, 5, 64)` 배열입니다. Keras는 `tf.GradientTape`로
+            `L = sum(layer(Embedding(ids)) * d_output)`을 미분해서 임베딩 출력, kernel, recurrent
+            kernel, 0으로 시작한 초기 상태, 그리고 임베딩 표의 기울기를 줍니다. 노트의 레이어는
+            `use_bias=False`라서 bias의 기울기는 없습니다(`None`). kernel의 기울기는 스텝별 기여의 합
+            `Σ_t x_tᵀ dz_t`이므로 `example.npz`는 `(100, 256)` 배열 대신 스텝마다 한 행인 `dz`
+            `(5, 256)`를 저장하고, 아래 셀에서 Keras의 기울기를 그대로 다시 만듭니다.
+
+            **EN** The notes' sentence goes through `Embedding(5, 100)`, then 03's `SimpleRNN(64)`
+            and 04's `LSTM(64)` with their weights and `return_sequences=True`; `d_output` is a
+            random `(1, 5, 64)` array kept in `example.npz`. Keras differentiates
+            `L = sum(layer(Embedding(ids)) * d_output)` with `tf.GradientTape` and gives the
+            gradients of the embedded sentence, the kernel, the recurrent kernel, the zero initial
+            states and the embedding table. The notes' layers have `use_bias=False`, so there is
+            no bias gradient (`None`). A kernel gradient is a sum over the steps,
+            `Σ_t x_tᵀ dz_t`, so instead of the `(100, 256)` array `example.npz` keeps `dz`, one
+            row per step, `(5, 256)`, and the cell below rebuilds Keras's gradient from it.
+        """),
+        SENTENCE,
+        code("\n\n".join(dedent(part).strip() for part in (EXAMPLE_OF, GRADIENT_KEYS, """
+
+            rnn_example, lstm_example = example_of("03_simple_rnn"), example_of("04_lstm")
+            rnn_weights = [rnn_example["kernel"], rnn_example["recurrent_kernel"]]  # (100, 64), (64, 64)
+            lstm_weights = [lstm_example["kernel"], lstm_example["recurrent_kernel"]]  # (100, 256), (64, 256)
+            table, emb_out, d_output = EXAMPLE["embeddings"], EXAMPLE["emb_out"], EXAMPLE["d_output"]
+            for layer, example in (("simple_rnn", rnn_example), ("lstm", lstm_example)):
+                h_prev = np.concatenate([np.zeros((1, 64)), example["seq_out"][0, :-1]])  # h_(t-1), t = 0..4
+                dz = EXAMPLE[f"{layer}_dz"]  # (5, kU): dL/dz_t, one row per step
+                EXAMPLE[f"{layer}_kernel"] = emb_out[0].T @ dz  # sum_t x_t.T @ dz_t
+                EXAMPLE[f"{layer}_recurrent_kernel"] = h_prev.T @ dz  # sum_t h_(t-1).T @ dz_t
+            print("d_output:", d_output.shape, " weights:", [w.shape for w in rnn_weights + lstm_weights])
+        """))),
+        _keras_or_stored("""
+            import tensorflow as tf  # Keras 3 runs on TensorFlow here, and its GradientTape differentiates
+
+            def keras_gradients(name, weights):
+                \"\"\"tf.GradientTape's gradients of L = sum(layer(Embedding(ids)) * d_output).\"\"\"
+                embedding_layer = keras.layers.Embedding(input_dim=len(dic), output_dim=100, dtype="float64")
+                from_keras(embedding_layer, ids, [table])
+                layer = getattr(keras.layers, name)(units=64, use_bias=False, return_sequences=True,
+                                                    dtype="float64")
+                from_keras(layer, emb_out, weights)
+                zeros = [tf.zeros((1, 64), dtype="float64") for _ in range(2 if name == "LSTM" else 1)]
+                with tf.GradientTape() as tape:
+                    tape.watch(zeros)  # the initial states: zeros, as when none is given
+                    x = embedding_layer(ids)
+                    loss = tf.reduce_sum(layer(x, initial_state=zeros) * d_output)
+                found = tape.gradient(loss, [x, *layer.trainable_weights, *zeros, embedding_layer.embeddings])
+                return [np.asarray(tf.convert_to_tensor(value)) for value in found]
+
+            keras_grads = {}
+            for layer, name, weights in (("simple_rnn", "SimpleRNN", rnn_weights),
+                                         ("lstm", "LSTM", lstm_weights)):
+                keras_grads[layer] = dict(zip(KEYS[layer], keras_gradients(name, weights)))
+                for key, value in keras_grads[layer].items():
+                    same_as_stored(f"{layer}_{key}", value)
+        """, """
+            keras_grads = {layer: {key: EXAMPLE[f"{layer}_{key}"] for key in keys}
+                           for layer, keys in KEYS.items()}
+        """, """
+            for layer, grads in keras_grads.items():
+                print(f"Keras, {layer}:", {key: value.shape for key, value in grads.items()})
+        """),
+        PITFALLS,
+        PITFALLS_LIVE,
+        _your_turn("backward", "`simple_rnn_backward`, `lstm_backward`, `embedding_backward`"),
+        code("""
+            from rnnlab.backward import simple_rnn_backward
+
+            my_rnn_grads = simple_rnn_backward(emb_out, *rnn_weights, None, d_output, return_sequences=True)
+        """),
+        code("""
+            from rnnlab.backward import lstm_backward
+
+            my_lstm_grads = lstm_backward(emb_out, *lstm_weights, None, d_output, return_sequences=True)
+        """),
+        code("""
+            from rnnlab.backward import embedding_backward
+
+            my_table_grad = embedding_backward(ids, my_rnn_grads["inputs"], len(dic))
+        """),
+        code("""
+            for layer, mine in (("simple_rnn", my_rnn_grads), ("lstm", my_lstm_grads)):
+                expected = keras_grads[layer]
+                states = mine["initial_state"] if layer == "lstm" else (mine["initial_state"],)
+                for key, value in [*((key, mine[key]) for key in KEYS[layer][:3]),
+                                   *zip(KEYS[layer][3:-1], states)]:
+                    compare(f"{layer}_backward: {key:<16}", value, expected[key])
+                table_grad = embedding_backward(ids, mine["inputs"], len(dic))
+                compare(f"embedding_backward after {layer}", table_grad, expected["table"])
+                print(f"{layer}_backward: bias {mine['bias']} (no bias, as in the notes)\\n")
+            print("each word's table row gets dL/dx at its position:",
+                  np.allclose(my_table_grad[ids[0]], my_rnn_grads["inputs"][0]))
+        """),
+        md("""
+            ## 첫 토큰을 기억하는 과제 · A task that needs the first token
+
+            **KO** 이제 여러분의 함수만으로 두 레이어를 학습시킵니다. 과제는 이렇습니다. 길이
+            `T = 80`인 토큰 열의 첫 토큰은 0이나 1이고 이것이 정답(label)입니다. 나머지 79개는
+            뜻 없는 잡음 토큰(2-7)입니다. 그러니 마지막 상태 `h_T`에 80 스텝 전의 첫 토큰이 남아
+            있어야만 맞힐 수 있습니다. 모델은 Embedding(8, 8), 순환 레이어(32 유닛), 그리고 `h_T`를
+            읽는 dense softmax입니다. dense의 기울기는 노트북에서 직접 계산합니다. softmax와
+            cross-entropy를 합친 기울기는 `dL/dlogits = (p - y) / B`이고, 여기에 dense의 가중치를
+            곱한 `d_output = dL/dh_T`가 여러분의 `simple_rnn_backward`와 `lstm_backward`로
+            들어갑니다. 입력의 기울기는 `embedding_backward`가 표로 돌려보냅니다. 최적화는 몇 줄짜리
+            Adam이고 seed를 고정했습니다. 가중치는 Keras처럼 초기화합니다(kernel은 Glorot, recurrent
+            kernel은 직교 행렬, bias는 0). 다만 LSTM의 forget gate bias만 4로 두어 게이트가 열린 채
+            시작하게 합니다(`f`는 0.98 정도, Keras의 기본값은 1). SimpleRNN에는 이렇게 열어 둘
+            게이트가 없습니다. 순전파는 02-04에서 만든 여러분의 `embedding_lookup`, `simple_rnn`,
+            `lstm`입니다. 2코어에서 10초 남짓 걸립니다.
+
+            **EN** Now your functions alone train two layers. The task: in a sequence of
+            `T = 80` tokens the first is 0 or 1, and that is the label; the other 79 are
+            meaningless noise tokens (2-7). So the answer is only possible if the last state
+            `h_T` still holds the first token, from 80 steps back. The model is Embedding(8, 8),
+            a recurrent layer of 32 units, and a dense softmax reading `h_T`, whose gradient the
+            notebook computes itself: softmax with cross-entropy gives `dL/dlogits = (p - y) / B`,
+            and times the dense weights that is `d_output = dL/dh_T`, which goes into your
+            `simple_rnn_backward` and `lstm_backward`; `embedding_backward` sends the inputs'
+            gradient back to the table. The optimizer is Adam in a few lines, with fixed seeds.
+            The weights start as Keras starts them (Glorot kernels, orthogonal recurrent kernels,
+            zero biases), except that the LSTM's forget-gate bias is 4, so its gates start open
+            (`f` about 0.98; Keras's default is 1). SimpleRNN has no gate to open like that. The
+            forward passes are yours from 02-04: `embedding_lookup`, `simple_rnn`, `lstm`. It
+            takes about ten seconds on 2 cores.
+        """),
+        code("""
+            import time
+
+            from rnnlab.embedding import embedding_lookup
+            from rnnlab.lstm import lstm
+            from rnnlab.simple_rnn import simple_rnn
+
+            T, LABELS, NOISE = 80, 2, 6  # ids 0 and 1 are the labels, 2..7 the noise
+            V, E, U, BATCH = LABELS + NOISE, 8, 32, 64
+
+
+            def make_batch(rng, size):
+                \"\"\"Sequences (size, T) whose label is their first token; the rest is noise.\"\"\"
+                seqs = rng.integers(LABELS, V, size=(size, T))
+                labels = rng.integers(0, LABELS, size=size)
+                seqs[:, 0] = labels
+                return seqs, labels
+
+
+            def initial_weights(rng, blocks):
+                \"\"\"Keras's initialisers (Glorot, orthogonal, zero bias), but the LSTM's b_f = 4.\"\"\"
+                def glorot(rows, cols):
+                    limit = np.sqrt(6 / (rows + cols))
+                    return rng.uniform(-limit, limit, size=(rows, cols))
+
+                q, r = np.linalg.qr(rng.normal(size=(blocks * U, U)))
+                bias = np.zeros(blocks * U)
+                bias[U:2 * U] = 4.0 if blocks == 4 else 0.0  # the f block of i, f, c, o
+                return {"table": rng.normal(size=(V, E)), "kernel": glorot(E, blocks * U),
+                        "recurrent_kernel": (q * np.sign(np.diag(r))).T, "bias": bias,
+                        "dense": glorot(U, LABELS), "dense_bias": np.zeros(LABELS)}
+
+
+            def loss_and_gradients(layer, backward, p, seqs, labels):
+                \"\"\"Cross-entropy, accuracy, every weight's gradient and dL/dx (B, T, E): your code.\"\"\"
+                x = embedding_lookup(seqs, p["table"])  # (B, T, E)
+                weights = (p["kernel"], p["recurrent_kernel"], p["bias"])
+                h_last = np.asarray(layer(x, *weights))  # (B, U): h_T
+                logits = h_last @ p["dense"] + p["dense_bias"]
+                prob = np.exp(logits - logits.max(axis=1, keepdims=True))
+                prob /= prob.sum(axis=1, keepdims=True)
+                loss = -np.mean(np.log(prob[np.arange(len(labels)), labels]))
+                d_logits = (prob - np.eye(LABELS)[labels]) / len(labels)  # softmax + cross-entropy
+                grads = backward(x, *weights, d_logits @ p["dense"].T)  # d_output = dL/dh_T
+                return loss, np.mean(prob.argmax(axis=1) == labels), {
+                    "table": embedding_backward(seqs, grads["inputs"], V), "kernel": grads["kernel"],
+                    "recurrent_kernel": grads["recurrent_kernel"], "bias": grads["bias"],
+                    "dense": h_last.T @ d_logits, "dense_bias": d_logits.sum(axis=0),
+                }, np.asarray(grads["inputs"])
+
+
+            def train(layer, backward, blocks, steps=150, lr=0.01, seed=6):
+                \"\"\"Adam on fresh batches; |dL/dx_t| before and after; the test accuracy.\"\"\"
+                rng = np.random.default_rng(seed)
+                p = initial_weights(rng, blocks)
+                m, s = ({key: np.zeros_like(value) for key, value in p.items()} for _ in range(2))
+                test = make_batch(np.random.default_rng(seed + 1), 500)  # the same 500 sequences for both
+                sizes = {"start": np.linalg.norm(loss_and_gradients(layer, backward, p, *test)[3], axis=-1)}
+                losses = []
+                for step in range(1, steps + 1):
+                    loss, _, grads, _ = loss_and_gradients(layer, backward, p, *make_batch(rng, BATCH))
+                    losses.append(loss)
+                    for key in p:  # Adam
+                        m[key] = 0.9 * m[key] + 0.1 * grads[key]
+                        s[key] = 0.999 * s[key] + 0.001 * grads[key] ** 2
+                        p[key] -= lr * m[key] / (1 - 0.9**step) / (np.sqrt(s[key] / (1 - 0.999**step)) + 1e-8)
+                _, accuracy, _, d_inputs = loss_and_gradients(layer, backward, p, *test)
+                sizes["end"] = np.linalg.norm(d_inputs, axis=-1)
+                # |dL/dx_t|, mean over the test sequences, by distance T-1-t from the last step
+                return {"losses": np.array(losses), "accuracy": accuracy,
+                        **{key: value.mean(axis=0)[::-1] for key, value in sizes.items()}}
+
+
+            runs = {}
+            for name, layer, backward, blocks in (("SimpleRNN", simple_rnn, simple_rnn_backward, 1),
+                                                  ("LSTM", lstm, lstm_backward, 4)):
+                began = time.perf_counter()
+                runs[name] = train(layer, backward, blocks)
+                run = runs[name]
+                print(f"{name:>9}: test accuracy {run['accuracy']:.3f}, loss {run['losses'][0]:.3f} -> "
+                      f"{run['losses'][-10:].mean():.3f} ({time.perf_counter() - began:.1f} s)")
+        """),
+        code("""
+            simple_rnn_accuracy, lstm_accuracy = runs["SimpleRNN"]["accuracy"], runs["LSTM"]["accuracy"]
+            reach = {name: run["start"][T - 1] / run["start"][0] for name, run in runs.items()}
+            for name, run in runs.items():
+                print(f"{name:>9}, before training: |dL/dx_t| 0, 10, 50, {T - 1} steps back:",
+                      [f"{run['start'][k]:.1e}" for k in (0, 10, 50, T - 1)],
+                      f"(first / last: {reach[name]:.1e})")
+            # The run is seeded: these hold for it (and for any correct implementation of 02-04 and 09).
+            assert lstm_accuracy > 0.9 and simple_rnn_accuracy < 0.6, (lstm_accuracy, simple_rnn_accuracy)
+            assert reach["LSTM"] > 1e6 * reach["SimpleRNN"], reach
+        """),
+        md("""
+            ## 그림: 배우는 LSTM, 잊는 SimpleRNN · Picture: the LSTM learns, the SimpleRNN forgets
+
+            **KO** 왼쪽은 두 레이어의 학습 손실입니다. 점선 `ln 2`는 동전 던지기로 맞힐 때의
+            손실입니다. LSTM의 손실은 곧 0으로 떨어지지만 SimpleRNN은 `ln 2` 근처에 머물고, 정확도도
+            찍어서 맞히는 50% 정도에 그칩니다. 오른쪽은 마지막 스텝에서 `k` 스텝 떨어진 입력이 받는
+            기울기의 크기 `|dL/dx_t|`(로그 눈금)입니다. 실선은 학습 전, 점선은 학습 후입니다.
+            SimpleRNN에서는 기울기가 스텝마다 `R`과 `tanh`의 미분을 거치며 줄어 첫 토큰에 닿을 때는
+            거의 0이 됩니다(기울기 소실). 첫 토큰에 대해 아무것도 배울 수 없는 것입니다. LSTM에서는
+            기울기가 셀 상태를 따라 열린 forget gate만 거치므로 80 스텝 전까지 크게 줄지 않고, 그래서
+            첫 토큰을 기억하는 법을 배웁니다. 학습 후 LSTM의 기울기가 전체적으로 작은 것은 손실이 거의
+            0이 되어 더 고칠 것이 없기 때문입니다.
+
+            **EN** Left: the training loss of both layers; the dotted line `ln 2` is the loss of a
+            coin toss. The LSTM's loss soon drops to 0, while the SimpleRNN's stays near `ln 2`,
+            and its accuracy stays at the 50% of guessing. Right: the size of the gradient reaching
+            the input `k` steps before the last one, `|dL/dx_t|` (log scale), before training
+            (solid) and after (dashed). In the SimpleRNN the gradient passes through `R` and the
+            `tanh` derivative at every step and is almost nothing by the time it reaches the first
+            token: the vanishing gradient, so nothing about the first token can be learned. In
+            the LSTM it runs along the cell state through open forget gates only and is hardly
+            smaller 80 steps back, so the LSTM learns to remember the first token. After
+            training the LSTM's gradient is smaller everywhere because the loss is nearly 0: there
+            is little left to correct.
+        """),
+        _figure("""
+            steps_back = np.arange(T)
+            print(f"final test accuracy: SimpleRNN {simple_rnn_accuracy:.3f}, LSTM {lstm_accuracy:.3f}")
+        """, """
+            fig, axes = plt.subplots(1, 2, figsize=(13, 4.2), constrained_layout=True)
+            for name, run in runs.items():
+                line, = axes[0].plot(run["losses"], label=f"{name}: test accuracy {run['accuracy']:.2f}")
+                colour = line.get_color()
+                axes[1].semilogy(steps_back, run["start"], color=colour, label=f"{name}, before training")
+                axes[1].semilogy(steps_back, run["end"], "--", color=colour, label=f"{name}, after")
+            axes[0].axhline(np.log(2), color="grey", ls=":", label="ln 2: guessing")
+            axes[0].set_xlabel("training step (batch of 64)")
+            axes[0].set_ylabel("cross-entropy loss")
+            axes[0].set_title(f"label = the first of {T} tokens")
+            axes[1].set_xlabel(f"k, steps back from the last one (k = {T - 1}: the first token)")
+            axes[1].set_ylabel("|dL/dx_t|, mean over 500 sequences")
+            axes[1].set_title("the gradient reaching each input")
+            for ax in axes:
+                ax.grid(True, which="both", alpha=0.3)
+                ax.legend(fontsize=8)
+            plt.show()
+        """),
+        *_self_check("backward"),
+        _next(
+            "시간 역전파는 순전파의 상태를 모두 기억해 두고 스텝을 거꾸로 돌며 기울기를 더합니다. "
+            "SimpleRNN에서는 한 스텝마다 `Rᵀ`와 `tanh`의 미분이 곱해져 앞쪽 스텝의 기울기가 사라지고"
+            "(기울기 소실), LSTM에서는 셀 상태를 따라 forget gate만 곱해지므로 게이트가 열려 있으면 "
+            "기울기가 멀리까지 닿습니다. 그래서 80 스텝 전의 토큰을 LSTM은 배우고 SimpleRNN은 배우지 "
+            "못했습니다. 아홉 연습을 모두 마쳤다면 `python -m pytest`로 전체를 점검하세요.",
+            "Backpropagation through time keeps every state of the forward pass and adds up the "
+            "gradients while walking the steps backwards. In a SimpleRNN each step multiplies by "
+            "`Rᵀ` and the `tanh` derivative, and the early steps' gradient vanishes; in an LSTM "
+            "the cell state multiplies by the forget gates only, so with open gates the gradient "
+            "reaches far back. That is why the LSTM learned the token from 80 steps back and "
+            "the SimpleRNN did not. If all nine exercises are done, check everything with "
+            "`python -m pytest`.",
+        ),
+    ]
 
 CONTENT = {
     "one_hot": _one_hot,
@@ -2002,6 +2418,7 @@ CONTENT = {
     "gru": _gru,
     "masking": _masking,
     "params": _params,
+    "backward": _backward,
 }
 
 

@@ -6,7 +6,9 @@
   and once with Keras blocked (``RNNLAB_NO_KERAS=1``: the students' path, no TensorFlow);
 - against the untouched stubs each notebook stops at its first call of the exercise's
   code, with the stub's ``NotImplementedError: Exercise NN (...)`` message;
-- the ``example.npz`` files equal a fresh computation with TensorFlow (within 1e-9).
+- the ``example.npz`` files equal a fresh computation with TensorFlow (within 1e-9);
+- a notebook with a time budget (:data:`BUDGETS`: 09 trains two layers) runs within it,
+  kernel start included, with or without Keras.
 
 Notebooks run in a copy of ``student_template/`` (with ``rnnlab/`` replaced by the
 solutions for the runs that must pass), in the ``python3`` kernel of this interpreter,
@@ -16,6 +18,7 @@ with ``MPLBACKEND=Agg``.
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -29,6 +32,9 @@ ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "student_template"
 SOLUTIONS = ROOT / "solutions" / "rnnlab"
 CELL_TIMEOUT = 300  # seconds; a whole notebook takes 3-10 s
+# Whole-notebook limits in seconds, kernel start and self-check included (each cell also gets
+# this as its timeout): 09's statement promises "under a minute on 2 cores".
+BUDGETS = {"backward": 60}
 
 # Appended to every executed notebook: draws each open figure (Agg's show() draws nothing)
 # and reports which Python runs the kernel.
@@ -64,6 +70,10 @@ EXAMPLE_SHAPES = {
                 "alone_fin": (3, 64), "lstm_seq": (3, 5, 64), "gru_seq": (3, 5, 64),
                 "bi_seq": (3, 5, 128), "bi_fin": (3, 128)},
     "params": {"case_layer": (10,), "keras_counts": (10,), "weight_shapes": (10,)},
+    "backward": {"d_output": (1, 5, 64), "simple_rnn_inputs": (1, 5, 100), "simple_rnn_dz": (5, 64),
+                 "simple_rnn_initial_state": (1, 64), "simple_rnn_table": (5, 100),
+                 "lstm_inputs": (1, 5, 100), "lstm_dz": (5, 256), "lstm_initial_h": (1, 64),
+                 "lstm_initial_c": (1, 64), "lstm_table": (5, 100)},
 }
 
 
@@ -145,11 +155,12 @@ def stub_kit(tmp_path_factory):
     return _kit(tmp_path_factory, "stubs", solved=False)
 
 
-def execute(path, *, keras):
+def execute(path, *, keras, budget=None):
     """Run a notebook top to bottom in its folder: ``(notebook with outputs, error or None)``.
 
     ``keras=False`` sets ``RNNLAB_NO_KERAS=1``, which the notebook's first code cell
-    honours as if TensorFlow were not installed.
+    honours as if TensorFlow were not installed. With a ``budget`` (seconds) every cell times
+    out at it, and a run that ends without error must have taken less in all.
     """
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
@@ -160,13 +171,16 @@ def execute(path, *, keras):
     client = NotebookClient(
         notebook,
         kernel_name="python3",
-        timeout=CELL_TIMEOUT,
+        timeout=budget or CELL_TIMEOUT,
         resources={"metadata": {"path": str(path.parent)}},
     )
+    began = time.monotonic()
     try:
         client.execute(env=env)
     except CellExecutionError as error:
         return notebook, error
+    took = time.monotonic() - began
+    assert budget is None or took < budget, f"{path.name} took {took:.0f} s, over its {budget} s"
     return notebook, None
 
 
@@ -188,7 +202,8 @@ def text_of(notebook, contains=""):
 
 def run_solved(kit, exercise, *, keras):
     """Run one notebook against the solutions; check it passed, drew, used this Python."""
-    notebook, error = execute(notebooks.notebook_path(exercise, kit / "exercises"), keras=keras)
+    notebook, error = execute(notebooks.notebook_path(exercise, kit / "exercises"), keras=keras,
+                              budget=BUDGETS.get(exercise))
     assert error is None, f"{exercise} notebook failed:\n{error}"
     probe = text_of(notebook, "probe").strip().split("|")
     figures, prefix, executable = int(probe[1]), probe[2], probe[3]
