@@ -25,7 +25,7 @@ import pytest
 
 nbformat = pytest.importorskip("nbformat")
 
-from autograder import examples, notebooks  # noqa: E402
+from autograder import diagrams, examples, notebooks  # noqa: E402
 from autograder.catalog import EXERCISES, folder, number  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -131,6 +131,19 @@ def test_example_is_small_and_has_the_notes_shapes(exercise):
     assert {key: arrays[key].shape for key in expected} == expected
 
 
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_notebook_shows_the_statements_diagram(exercise):
+    shows = [source for kind, source in notebooks.cells(exercise)
+             if kind == "code" and "diagram.svg" in source]
+    if exercise not in diagrams.DIAGRAMS:
+        assert shows == []
+        return
+    assert len(shows) == 1, "the diagram is shown once, where the text points at it"
+    assert f'"{folder(exercise)}" / "diagram.svg"' in shows[0]
+    assert diagrams.path(exercise).is_file()
+    assert (TEMPLATE / "exercises" / folder(exercise) / diagrams.FILE).is_file()
+
+
 # --- running the notebooks -----------------------------------------------------------------
 
 
@@ -211,6 +224,11 @@ def run_solved(kit, exercise, *, keras):
     assert (prefix, executable) == (sys.prefix, sys.executable), (
         f"the kernel ran {executable}, not this interpreter {sys.executable}"
     )
+    if exercise in diagrams.DIAGRAMS:  # the diagram cell displayed the SVG beside the statement
+        shown = [output for cell in notebook.cells
+                 if cell.cell_type == "code" and "diagram.svg" in cell.source
+                 for output in cell.outputs if "image/svg+xml" in output.get("data", {})]
+        assert len(shown) == 1, "the notebook did not display its diagram.svg"
     self_check = text_of(notebook, "pytest")
     assert " passed" in self_check and "failed" not in self_check, self_check
     return text_of(notebook)
