@@ -439,7 +439,7 @@ BUILTIN_ERRORS = frozenset(name for name, value in vars(builtins).items()
                            if isinstance(value, type) and issubclass(value, BaseException))
 REFUSAL_WORDS = frozenset({"open", "import", "setting", *sandbox.WRITE_EVENTS, *sandbox.LIST_EVENTS,
                            *(event.rstrip(".") for event in sandbox.BLOCKED_EVENTS)})
-BAD_OUTPUTS = (casefile.NOT_A_TUPLE, casefile.NOT_AN_ARRAY, casefile.NOT_NUMBERS)
+BAD_OUTPUTS = (casefile.NOT_A_TUPLE, casefile.NOT_AN_ARRAY, casefile.NOT_NUMBERS, *casefile.GRADIENT_MESSAGES)
 _DEFINED = re.compile(rb"^\s*def ([A-Za-z_][A-Za-z0-9_]*)\(", re.MULTILINE)
 _WHERE = re.compile(r"(rnnlab/[A-Za-z0-9_/]+\.py), line (\d{1,6})(?:, in [A-Za-z0-9_<>]{1,80})?")
 

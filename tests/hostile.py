@@ -26,7 +26,7 @@ from autograder.runner import Limits
 from autograder.variants import Mistake, make_submission
 
 FAST = Limits(case_seconds=0.5, import_seconds=2)
-GRADED_FUNCTIONS = 20  # 1 + 3 + 2 + 4 + 1 + 3 + 5 + 1 (exercise, function) pairs in the eight exercises
+GRADED_FUNCTIONS = 23  # 1 + 3 + 2 + 4 + 1 + 3 + 5 + 1 + 3 (exercise, function) pairs of the nine exercises
 
 
 def time_bound(limits: Limits, margin: float = 15.0) -> float:
@@ -800,6 +800,18 @@ if os.path.exists("relay.txt"):
                 "    setattr(_module, _name, lambda inputs, *a, **k: np.zeros((len(inputs), 1)))\n",
            description="masking.py replaces the layer functions of simple_rnn.py, lstm.py and gru.py "
                        "at import: only the masking exercise's own process sees it"),
+    Attack("lying_gradient_dict", "backward", ("shape expected", "expected None"),
+           code=_wrap("lstm_backward", "return _Claims()", '''
+class _Claims(dict):
+    """A dict that claims every key, each holding one zero."""
+
+    def __contains__(self, key):
+        return True
+
+    def __getitem__(self, key):
+        return np.zeros(1) if key != "initial_state" else (np.zeros(1), np.zeros(1))
+'''),
+           description="lstm_backward returns a dict subclass that claims every gradient"),
     Attack("unbounded_int_count", "params", ("expected numbers", "nothing was raised"), whole=True,
            code=_wrap("count_params", "return 10**400"),
            description="count_params returns an integer too large for any NumPy dtype"),

@@ -113,4 +113,5 @@ def test_a_wrong_input_gradient_is_located_walking_back_from_the_last_processed_
     assert "right at the last 2 processed steps and wrong from time step 2 back" in message
     result = {"inputs": dx, "kernel": 0, "recurrent_kernel": 0, "bias": None, "initial_state": 0}
     assert casefile.case_outputs(case, result) != "" and len(casefile.case_outputs(case, result)) == 4
-    assert "no 'bias'" in casefile.case_outputs(case, {k: v for k, v in result.items() if k != "bias"})
+    missing = casefile.case_outputs(case, {k: v for k, v in result.items() if k != "bias"})
+    assert missing == f"{casefile.NO_KEY}: 'bias'"

@@ -63,6 +63,8 @@ BAD_INPUTS = [
     ("otter-grade {sub} --timeout soon", "invalid float value"),
     ("notebooks --dest {file}", "is a file"),
     ("examples --dest {file}", "is a file"),
+    ("diagrams --dest {file}", "is a file"),
+    ("diagrams --bogus", "unrecognized arguments"),
     ("template --dest {file}", "is a file"),
     ("template --dest {file} --check", "is a file"),
     ("template --dest {tmp}/t --pin-action actions/checkout=v4", "40 hex digits"),

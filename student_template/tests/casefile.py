@@ -445,23 +445,31 @@ def gradient_names(case: Case) -> list[str]:
             *BACKWARD_STATES[case.function]]
 
 
+NOT_A_DICT = f"expected a dict with the keys {', '.join(GRADIENT_KEYS)}"
+NO_KEY = "the dict misses one of those keys"
+BIAS_NOT_NONE = "bias: expected None, since the call has bias=None"
+NOT_A_PAIR = "initial_state: expected the tuple (dh0, dc0)"
+GRADIENT_MESSAGES = (NOT_A_DICT, NO_KEY, BIAS_NOT_NONE, NOT_A_PAIR)  # how their messages begin
+
+
 def _gradient_items(case: Case, result: Any) -> list | str:
-    """A backward function's dict as the list :func:`gradient_names` describes, or a message."""
+    """A backward function's dict as the list :func:`gradient_names` describes, or a message
+    beginning with one of ``GRADIENT_MESSAGES``."""
     if not isinstance(result, dict):
-        return f"expected a dict with the keys {', '.join(GRADIENT_KEYS)}, got {type(result).__name__}"
+        return f"{NOT_A_DICT}, got {type(result).__name__}"
     missing = [key for key in GRADIENT_KEYS if key not in result]
     if missing:
-        return f"the dict has no {', '.join(repr(key) for key in missing)}"
+        return f"{NO_KEY}: {', '.join(repr(key) for key in missing)}"
     has_bias = case.args[3] is not None
     if not has_bias and result["bias"] is not None:
-        return "bias: expected None, since the call has bias=None"
+        return BIAS_NOT_NONE
     items = [result[key] for key in GRADIENT_KEYS[:3]] + ([result["bias"]] if has_bias else [])
     states = BACKWARD_STATES[case.function]
     if len(states) == 1:
         return [*items, result["initial_state"]]
     state = result["initial_state"]
     if not isinstance(state, (tuple, list)) or len(state) != len(states):
-        return f"initial_state: expected the tuple (dh0, dc0), got {type(state).__name__}"
+        return f"{NOT_A_PAIR}, got {type(state).__name__}"
     return [*items, *state]
 
 
