@@ -4,7 +4,8 @@ Times whole processes, as a user starts them: ``grade`` of the solutions and, wh
 otter-grader is installed, ``otter run`` of the same solutions with this kit's otter zip
 (``runs`` times each: median, min, max, and their ratio); one child's start-up; the
 solutions graded in-process; and one ``batch`` of ``count`` mixed submissions with ``jobs``
-parallel jobs. TensorFlow is not imported.
+parallel jobs; and, when nbclient is installed, the training notebook of exercise 09 run
+against the solutions without TensorFlow. TensorFlow is not imported here.
 """
 
 from __future__ import annotations
@@ -65,6 +66,25 @@ def _otter_runs(workdir: Path, runs: int) -> list[float] | None:
                    "--no-logo", str(submission)], runs)
 
 
+def _training_notebook_seconds(workdir: Path) -> float | None:
+    """One run of 09's notebook (kernel start included) in a copy of the template with the
+    solutions, as a student without TensorFlow runs it; None without nbclient."""
+    if importlib.util.find_spec("nbclient") is None:
+        return None
+    import shutil
+
+    kit = workdir / "kit"
+    shutil.copytree(TEMPLATE, kit)
+    for source in (ROOT / "solutions" / "rnnlab").glob("*.py"):
+        shutil.copyfile(source, kit / "rnnlab" / source.name)
+    [notebook] = (kit / "exercises" / "09_backward").glob("*.ipynb")
+    command = [sys.executable, "-m", "jupyter", "execute", "--inplace", str(notebook)]
+    env = {**os.environ, "RNNLAB_NO_KERAS": "1", "MPLBACKEND": "Agg"}
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, env=env, cwd=notebook.parent)
+    return time.perf_counter() - started
+
+
 def _child_start_ms(repeats: int = 20) -> tuple[float, float, float, list[str]]:
     """Median milliseconds of one child's start-up: fork request to its report (a probe),
     confining itself with the kernel's layers alone, and with the hook; and the layers."""
@@ -112,5 +132,12 @@ def main(runs: int = 10, count: int = 50, jobs: int = 2) -> int:
                             str(Path(workdir) / "grades.csv"), "--jobs", str(jobs)], 1)
     print(f"whole `batch` process, {count} mixed submissions with --jobs {jobs}: {seconds:.2f} s, "
           f"{count / seconds:.1f} submissions/s, {seconds / count:.3f} s per submission")
+    with tempfile.TemporaryDirectory() as workdir:
+        notebook = _training_notebook_seconds(Path(workdir))
+    if notebook is None:
+        print("09's training notebook: nbclient is not installed (make test installs it)")
+    else:
+        print(f"09's training notebook, without TensorFlow, kernel start included: {notebook:.1f} s "
+              f"(its statement promises under a minute on 2 cores)")
     print(f"tensorflow imported: {'tensorflow' in sys.modules}")
     return 0

@@ -1755,12 +1755,8 @@ def _masking() -> list[Cell]:
             print("dictionary with padding / 패딩용 사전:", dic_pad)
             print("post-padding:\\n", post_ids, "\\npre-padding:\\n", pre_ids)
             assert (post_ids == EXAMPLE["post_ids"]).all() and (pre_ids == EXAMPLE["pre_ids"]).all()
-
-            def example_of(name):
-                \"\"\"Another exercise's example.npz: the layers below reuse the weights of 03-06.\"\"\"
-                with np.load(ROOT / "exercises" / name / "example.npz") as npz:
-                    return {key: npz[key] for key in npz.files}
-
+""" + indent(dedent(EXAMPLE_OF), " " * 12) + """
+            # the layers below reuse the weights of 03-06
             rnn_example, bi_example = example_of("03_simple_rnn"), example_of("05_bidirectional")
             rnn_weights = [rnn_example["kernel"], rnn_example["recurrent_kernel"]]
             lstm_weights = [example_of("04_lstm")[key] for key in ("kernel", "recurrent_kernel")]

@@ -264,8 +264,8 @@ def _masked_layers(b: Builder, suite: str) -> None:
         plans = [plans[0], plans[5], plans[9]]
     for n, (name, layer, kind, options) in enumerate(plans):
         B, T, D, U = (HIDDEN_SHAPES if suite == "hidden" else PUBLIC_SHAPES)[n % 2]
-        mask = b.mask(B, T, "post") if kind == "none" else b.mask(B, T, kind)
-        if kind == "none":
+        mask = b.mask(B, T, "post" if kind == "none" else kind)
+        if kind == "none":  # a row with no real step at all
             mask[0] = False
         kwargs = {**options, "mask": mask}
         if options.get("initial_state"):

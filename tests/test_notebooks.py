@@ -6,9 +6,9 @@
   and once with Keras blocked (``RNNLAB_NO_KERAS=1``: the students' path, no TensorFlow);
 - against the untouched stubs each notebook stops at its first call of the exercise's
   code, with the stub's ``NotImplementedError: Exercise NN (...)`` message;
-- the ``example.npz`` files equal a fresh computation with TensorFlow (within 1e-9);
-- a notebook with a time budget (:data:`BUDGETS`: 09 trains two layers) runs within it,
-  kernel start included, with or without Keras.
+- the ``example.npz`` files equal a fresh computation with TensorFlow (within 1e-9).
+
+How long 09's training notebook takes is a figure of ``make bench``, not a test.
 
 Notebooks run in a copy of ``student_template/`` (with ``rnnlab/`` replaced by the
 solutions for the runs that must pass), in the ``python3`` kernel of this interpreter,
@@ -18,7 +18,6 @@ with ``MPLBACKEND=Agg``.
 import os
 import shutil
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -31,10 +30,7 @@ from autograder.catalog import EXERCISES, folder, number  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "student_template"
 SOLUTIONS = ROOT / "solutions" / "rnnlab"
-CELL_TIMEOUT = 300  # seconds; a whole notebook takes 3-10 s
-# Whole-notebook limits in seconds, kernel start and self-check included (each cell also gets
-# this as its timeout): 09's statement promises "under a minute on 2 cores".
-BUDGETS = {"backward": 60}
+CELL_TIMEOUT = 300  # seconds: a guard against a hung kernel, not a speed target (see `make bench`)
 
 # Appended to every executed notebook: draws each open figure (Agg's show() draws nothing)
 # and reports which Python runs the kernel.
@@ -168,12 +164,11 @@ def stub_kit(tmp_path_factory):
     return _kit(tmp_path_factory, "stubs", solved=False)
 
 
-def execute(path, *, keras, budget=None):
+def execute(path, *, keras):
     """Run a notebook top to bottom in its folder: ``(notebook with outputs, error or None)``.
 
     ``keras=False`` sets ``RNNLAB_NO_KERAS=1``, which the notebook's first code cell
-    honours as if TensorFlow were not installed. With a ``budget`` (seconds) every cell times
-    out at it, and a run that ends without error must have taken less in all.
+    honours as if TensorFlow were not installed.
     """
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
@@ -184,16 +179,13 @@ def execute(path, *, keras, budget=None):
     client = NotebookClient(
         notebook,
         kernel_name="python3",
-        timeout=budget or CELL_TIMEOUT,
+        timeout=CELL_TIMEOUT,
         resources={"metadata": {"path": str(path.parent)}},
     )
-    began = time.monotonic()
     try:
         client.execute(env=env)
     except CellExecutionError as error:
         return notebook, error
-    took = time.monotonic() - began
-    assert budget is None or took < budget, f"{path.name} took {took:.0f} s, over its {budget} s"
     return notebook, None
 
 
@@ -215,8 +207,7 @@ def text_of(notebook, contains=""):
 
 def run_solved(kit, exercise, *, keras):
     """Run one notebook against the solutions; check it passed, drew, used this Python."""
-    notebook, error = execute(notebooks.notebook_path(exercise, kit / "exercises"), keras=keras,
-                              budget=BUDGETS.get(exercise))
+    notebook, error = execute(notebooks.notebook_path(exercise, kit / "exercises"), keras=keras)
     assert error is None, f"{exercise} notebook failed:\n{error}"
     probe = text_of(notebook, "probe").strip().split("|")
     figures, prefix, executable = int(probe[1]), probe[2], probe[3]
