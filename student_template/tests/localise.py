@@ -213,12 +213,18 @@ def _caller_hints(outcomes: list[tuple[str, bool]]) -> list[str]:
     return hints
 
 
-def _mask_hints(calls: list[tuple[Case, bool]]) -> list[str]:
-    """What a layer's cases without a mask (in its own exercise) imply for its masked ones."""
+def _passed_by_function(calls: list[tuple[Case, bool]]) -> dict[tuple[str, str], bool]:
+    """``(exercise, function) -> whether every graded call of it passed``."""
     passed: dict[tuple[str, str], bool] = {}
     for case, ok in calls:
         key = (case.exercise, case.function)
         passed[key] = passed.get(key, True) and ok
+    return passed
+
+
+def _mask_hints(calls: list[tuple[Case, bool]]) -> list[str]:
+    """What a layer's cases without a mask (in its own exercise) imply for its masked ones."""
+    passed = _passed_by_function(calls)
     hints = []
     for (exercise, function), ok in passed.items():
         if exercise != MASKING or ok or (function, function) not in passed:
@@ -236,10 +242,7 @@ def _mask_hints(calls: list[tuple[Case, bool]]) -> list[str]:
 def _forward_hints(calls: list[tuple[Case, bool]], exercise: str) -> list[str]:
     """What the forward functions, graded in their own exercises, imply for a wrong backward one
     of ``exercise``."""
-    passed: dict[tuple[str, str], bool] = {}
-    for case, ok in calls:
-        key = (case.exercise, case.function)
-        passed[key] = passed.get(key, True) and ok
+    passed = _passed_by_function(calls)
     hints = []
     for forward, home, backward, where in FORWARDS:
         if passed.get((exercise, backward), True) or (home, forward) not in passed:
