@@ -6,7 +6,7 @@ import sys
 
 GRADING = sys.argv[1:2] in (["grade"], ["batch"])
 if GRADING:  # the fork server starts while the rest is imported
-    from autograder import forkserver
+    from autograder.engine import forkserver
 
     with contextlib.suppress(OSError, ImportError):  # else the grader starts one and says why not
         forkserver.start_early()

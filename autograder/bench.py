@@ -20,11 +20,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from autograder.authoring.template import ROOT, TEMPLATE
+from autograder.authoring.variants import make_submission
 from autograder.demo import SAMPLE_MISTAKES
-from autograder.grading import grade, grade_one, suites
-from autograder.runner import Workers
-from autograder.template import ROOT, TEMPLATE
-from autograder.variants import make_submission
+from autograder.engine.grading import grade, grade_one, suites
+from autograder.engine.runner import Workers
 
 
 def _folder_of_submissions(root: Path, count: int) -> Path:
@@ -58,7 +58,7 @@ def _otter_runs(workdir: Path, runs: int) -> list[float] | None:
     """``otter run`` of the solutions with this kit's otter zip; None without otter."""
     if importlib.util.find_spec("otter") is None:
         return None
-    from autograder import otter
+    from autograder.integrations import otter
 
     archive = otter.build(workdir / "otter", check=False)
     submission = otter.otter_submission(ROOT / "solutions", workdir / "solutions-otter.zip")

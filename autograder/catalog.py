@@ -1,4 +1,10 @@
-"""The nine exercises: their order, folders and points (100 in all)."""
+"""The nine exercises: their order, folders and points (100 in all), and where the project lies."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent  # the checkout: autograder/ beside exercises/, solutions/
+EXERCISE_DOCS = ROOT / "exercises"
+SOLUTIONS = ROOT / "solutions" / "rnnlab"
 
 EXERCISES = ("one_hot", "embedding", "simple_rnn", "lstm", "bidirectional", "gru", "masking", "params",
              "backward")

@@ -16,9 +16,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
-from autograder import template
-from autograder.intake import SubmissionError, printable
-from autograder.runner import IsolationError, Limits, ServerError
+from autograder.authoring import template
+from autograder.engine.intake import SubmissionError, printable
+from autograder.engine.runner import IsolationError, Limits, ServerError
 
 
 class UsageError(Exception):
@@ -62,12 +62,12 @@ def _fixtures(args: argparse.Namespace) -> int:
     output_folder(args.dest, "--dest")
     suites = ("public", "hidden") if args.seed is None or args.public else ("hidden",)
     try:
-        from autograder import references
-        references.generate(root=args.dest, suites=suites, seed=args.seed)
+        from autograder.references import fixtures
+        fixtures.generate(root=args.dest, suites=suites, seed=args.seed)
     except ModuleNotFoundError as error:
         raise UsageError(f"{error.name} is needed to compute references: "
                          "pip install -e '.[tf]' (or run `make fixtures`)") from None
-    if args.dest == references.DATA and "public" in suites:
+    if args.dest == fixtures.DATA and "public" in suites:
         print("now run `make template` to copy the public fixtures into the template")
     return 0
 
@@ -137,8 +137,8 @@ def _write(path: Path, write: Callable[[], object]) -> None:
 
 
 def _grade(args: argparse.Namespace) -> int:
-    from autograder import report
-    from autograder.grading import grade_one
+    from autograder.engine import report
+    from autograder.engine.grading import grade_one
 
     if not args.path.exists():
         raise UsageError(f"submission {args.path} does not exist")
@@ -176,7 +176,7 @@ def _grade(args: argparse.Namespace) -> int:
 
 def _roster(args: argparse.Namespace) -> list | None:
     """The roster's students (checked before any grading), or None without ``--roster``."""
-    from autograder import roster
+    from autograder.engine import roster
 
     if args.export and not args.roster:
         raise UsageError("--export needs --roster (the exports are keyed by student id)")
@@ -192,8 +192,8 @@ def _roster(args: argparse.Namespace) -> list | None:
 
 def _rostered_gradebooks(args: argparse.Namespace, students: list | None, records: list[dict]) -> None:
     """With a roster: the gradebook in the roster's order, strays flagged, and the exports."""
-    from autograder import report, roster
-    from autograder.batch import gradebook
+    from autograder.engine import report, roster
+    from autograder.engine.batch import gradebook
 
     if students is None:
         return
@@ -216,7 +216,7 @@ def _append(path: Path, text: str) -> None:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    from autograder.batch import Interrupted, run_batch, submission_entries
+    from autograder.engine.batch import Interrupted, run_batch, submission_entries
 
     directory = _folder(args.directory, "directory")
     if args.jobs < 1:
@@ -259,9 +259,9 @@ def _warn_isolation(layers: list[str]) -> None:
 
 
 def _isolation(args: argparse.Namespace) -> int:
-    from autograder import kernel
     from autograder.casefile import kernel_layers
-    from autograder.runner import Workers
+    from autograder.engine.runner import Workers
+    from autograder.sandbox import kernel
 
     with Workers() as workers:
         probe = workers.probe()
@@ -298,7 +298,7 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def _gradescope(args: argparse.Namespace) -> int:
-    from autograder import gradescope
+    from autograder.integrations import gradescope
 
     output_file(args.out, "--out", make_folders=True)
     built = gradescope.build(args.out, args.visibility, args.stdout_visibility)
@@ -309,7 +309,7 @@ def _gradescope(args: argparse.Namespace) -> int:
 def _otter(args: argparse.Namespace) -> int:
     import importlib.util
 
-    from autograder import otter
+    from autograder.integrations import otter
 
     output_folder(args.dest, "--dest")
     if importlib.util.find_spec("otter") is None:
@@ -325,7 +325,8 @@ def _otter(args: argparse.Namespace) -> int:
 def _otter_grade(args: argparse.Namespace) -> int:
     import importlib.util
 
-    from autograder import otter, report
+    from autograder.engine import report
+    from autograder.integrations import otter
 
     if importlib.util.find_spec("otter") is None:
         raise UsageError("otter-grader is not installed: pip install -e '.[otter]'")
@@ -362,14 +363,14 @@ def _written(paths: list[Path], dest: Path, default: Path) -> int:
 
 
 def _notebooks(args: argparse.Namespace) -> int:
-    from autograder import notebooks
+    from autograder.authoring import notebooks
 
     output_folder(args.dest, "--dest")
     return _written(notebooks.write_all(args.dest), args.dest, template.EXERCISE_DOCS)
 
 
 def _diagrams(args: argparse.Namespace) -> int:
-    from autograder import diagrams
+    from autograder.authoring import diagrams
 
     output_folder(args.dest, "--dest")
     return _written(diagrams.write_all(args.dest), args.dest, template.EXERCISE_DOCS)
@@ -378,7 +379,7 @@ def _diagrams(args: argparse.Namespace) -> int:
 def _examples(args: argparse.Namespace) -> int:
     output_folder(args.dest, "--dest")
     try:
-        from autograder import examples
+        from autograder.references import examples
         paths = examples.generate(args.dest)
     except ModuleNotFoundError as error:
         raise UsageError(f"{error.name} is needed to compute the examples: "
@@ -396,7 +397,7 @@ def _grading_options(command: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from autograder.report import VISIBILITIES
+    from autograder.engine.report import VISIBILITIES
 
     parser = _Parser(prog="python -m autograder", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -9,11 +9,11 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from autograder import report
-from autograder.grading import grade
-from autograder.runner import Workers
-from autograder.template import ROOT, TEMPLATE
-from autograder.variants import Mistake, make_submission
+from autograder.authoring.template import ROOT, TEMPLATE
+from autograder.authoring.variants import Mistake, make_submission
+from autograder.engine import report
+from autograder.engine.grading import grade
+from autograder.engine.runner import Workers
 
 SAMPLE_MISTAKES = (
     Mistake("one_hot_negative_wraps", "one_hot",

@@ -1,18 +1,18 @@
 """A catalogue of realistic wrong submissions and of valid alternative ones.
 
-Every entry is a :class:`~autograder.variants.Mistake`: the reference solutions with one
+Every entry is a :class:`~autograder.authoring.variants.Mistake`: the reference solutions with one
 snippet replaced. ``MISTAKES`` each hold exactly one mistake a student could make and must
 lose points in their own exercise only; ``ALTERNATIVES`` are other correct ways to write
 the same functions and must score 100. ``NAMED`` gives, for every mistake, the words the
 grader's feedback should contain when it names that mistake: a phrase of a
-``likely mistake:`` diagnosis (:mod:`autograder.diagnosis`), or, for mistakes that only a
+``likely mistake:`` diagnosis (:mod:`autograder.engine.diagnosis`), or, for mistakes that only a
 contract case or the unchanged-inputs check can see, the grader's own message.
 ``tests/test_catalogue.py`` checks all of it; ``tests/catalogue_report.py`` prints the figures.
 """
 
 from __future__ import annotations
 
-from autograder.variants import Mistake
+from autograder.authoring.variants import Mistake
 
 # --- mistakes ------------------------------------------------------------------------------
 
@@ -519,7 +519,7 @@ MISTAKES: tuple[Mistake, ...] = (
 )
 
 # What the feedback of each mistake's exercise should contain when it names the mistake.
-# Diagnoses (autograder.diagnosis) appear after "likely mistake: "; the last entries of
+# Diagnoses (autograder.engine.diagnosis) appear after "likely mistake: "; the last entries of
 # each group are the grader's own messages for what only a contract case or the check of
 # unchanged inputs can see.
 _DIAGNOSED = {

@@ -21,11 +21,11 @@ for folder in (ROOT, ROOT / "tests"):
 from catalogue import ALTERNATIVES, DIAGNOSED, MISTAKES, NAMED  # noqa: E402
 from catalogue_unseen import LOCATED, UNSEEN  # noqa: E402
 
+from autograder.authoring.variants import Mistake, make_submission  # noqa: E402
 from autograder.casefile import LAYER_MODULES  # noqa: E402
 from autograder.catalog import EXERCISES, POINTS  # noqa: E402
-from autograder.grading import Grade, grade  # noqa: E402
-from autograder.runner import Workers  # noqa: E402
-from autograder.variants import Mistake, make_submission  # noqa: E402
+from autograder.engine.grading import Grade, grade  # noqa: E402
+from autograder.engine.runner import Workers  # noqa: E402
 
 HINT = "likely mistake: "
 

@@ -10,7 +10,7 @@ share; the entries and their words were committed before the localisation code.
 
 from __future__ import annotations
 
-from autograder.variants import Mistake
+from autograder.authoring.variants import Mistake
 
 _LOOP_STEP = "        new = simple_rnn_step(inputs[:, t], h, kernel, recurrent_kernel, bias)"
 _SIMPLE_STATE = "    h = np.zeros((batch, units)) if initial_state is None else np.asarray(initial_state)"

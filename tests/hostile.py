@@ -1,7 +1,7 @@
 """A battery of hostile and broken submissions, for tests/test_hostile.py.
 
 Each :class:`Attack` is the reference solutions with one module changed: a patch
-(:class:`~autograder.variants.Mistake`) and/or code appended to ``rnnlab/<exercise>.py``
+(:class:`~autograder.authoring.variants.Mistake`) and/or code appended to ``rnnlab/<exercise>.py``
 that redefines a function or runs at import. Every attack is bounded and safe for the
 machine even if the grader failed to stop it: loops and sleeps end (RLIMIT_CPU, or a
 sleep of a minute at most), forks are few and end at once, allocations that the memory
@@ -20,15 +20,15 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import references
+from autograder.authoring.variants import Mistake, make_submission
 from autograder.catalog import EXERCISES
-from autograder.references import DATA
-from autograder.runner import Limits
-from autograder.variants import Mistake, make_submission
+from autograder.engine.runner import Limits
+from autograder.references import fixtures
+from autograder.references.fixtures import DATA
 
 FAST = Limits(case_seconds=0.5, import_seconds=2)
 # (exercise, function) pairs graded: masking grades the layers' functions a second time
-GRADED_FUNCTIONS = len({(case.exercise, case.function) for case in references.load("hidden")})
+GRADED_FUNCTIONS = len({(case.exercise, case.function) for case in fixtures.load("hidden")})
 
 
 def time_bound(limits: Limits, margin: float = 15.0) -> float:
@@ -278,12 +278,12 @@ builtins.round = lambda value, digits=None: 0
 import sys
 
 import casefile
-import sandbox
+from sandbox import audit
 
 casefile.compare = lambda *args, **kwargs: []
 casefile.changed_inputs = lambda *args, **kwargs: []
 casefile.RTOL = casefile.ATOL = 1e9
-sandbox.REFUSED.clear()
+audit.REFUSED.clear()
 
 
 def _forged(case, module, submission):
@@ -291,22 +291,22 @@ def _forged(case, module, submission):
 
 
 sys.modules["__main__"].run_case = _forged
-''', description="patches the worker's casefile, sandbox and run_case to report success"),
+''', description="patches the worker's casefile, audit hook tables and run_case to report success"),
     Attack("patch_sandbox", "lstm", ("not allowed",), whole=True,
            code=_wrap("sigmoid", "os.listdir('/')\nreturn _solution_sigmoid(*args, **kwargs)", '''
 import os
 import posixpath
 
-import sandbox
+from sandbox import audit
 
-sandbox.BLOCKED_EVENTS = ()
-sandbox.BLOCKED_MODULES = frozenset()
-sandbox.WRITE_EVENTS = sandbox.LIST_EVENTS = frozenset()
-sandbox._resolve = sandbox._text = sandbox._writes = lambda *args, **kwargs: "/"
+audit.BLOCKED_EVENTS = ()
+audit.BLOCKED_MODULES = frozenset()
+audit.WRITE_EVENTS = audit.LIST_EVENTS = frozenset()
+audit._resolve = audit._text = audit._writes = lambda *args, **kwargs: "/"
 os.path.realpath = posixpath.realpath = lambda path, **kwargs: "/"
 os.lstat = lambda *args, **kwargs: os.stat("/")
 '''),
-           description="disarms sandbox's tables and helpers and os.path.realpath, then lists /"),
+           description="disarms the audit hook's tables and helpers and os.path.realpath, then lists /"),
     Attack("forge_malformed_reply", "embedding", ("malformed", "not run"), whole=True,
            code='''
 import sys

@@ -14,12 +14,12 @@ from catalogue import ALTERNATIVES, DIAGNOSED, MISTAKES, NAMED
 from catalogue_report import figures, hints, located, lost_exercises, named, own_exercises
 from catalogue_unseen import LOCATED, UNSEEN
 
+from autograder.authoring.variants import SOLUTIONS, Mistake, make_submission
 from autograder.casefile import Case
 from autograder.catalog import EXERCISES
-from autograder.diagnosis import diagnose
-from autograder.grading import Grade, grade, suites
-from autograder.runner import Workers
-from autograder.variants import SOLUTIONS, Mistake, make_submission
+from autograder.engine.diagnosis import diagnose
+from autograder.engine.grading import Grade, grade, suites
+from autograder.engine.runner import Workers
 
 
 def _params(entries: tuple[Mistake, ...]) -> list:

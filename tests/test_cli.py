@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from autograder import cli
-from autograder.variants import make_submission
+from autograder.authoring.variants import make_submission
 
 ROOT = Path(__file__).resolve().parents[1]
 

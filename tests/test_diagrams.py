@@ -2,7 +2,7 @@
 
 import pytest
 
-from autograder import diagrams
+from autograder.authoring import diagrams
 from autograder.catalog import folder
 
 EXERCISES = list(diagrams.DIAGRAMS)

@@ -10,10 +10,11 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from autograder import references, template
+from autograder.authoring import template
 from autograder.casefile import input_arrays, load_cases
 from autograder.catalog import EXERCISES, POINTS, folder, number
-from autograder.suites import build_suite, suite_seed
+from autograder.references import fixtures
+from autograder.references.suites import build_suite, suite_seed
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -106,9 +107,9 @@ def test_fixture_files_hold_every_case_and_the_versions():
     """Each suite has every exercise, the hidden one worth 100 points, versions recorded."""
     from autograder.casefile import load_cases
 
-    hidden = references.load("hidden")
+    hidden = fixtures.load("hidden")
     assert sum(case.points for case in hidden) == pytest.approx(100)
-    meta, _ = load_cases(references.fixture_path("public", "lstm"))
+    meta, _ = load_cases(fixtures.fixture_path("public", "lstm"))
     assert meta["tensorflow"] == "2.21.0" and meta["keras"].startswith("3.")
     assert meta["precision"] == "float64 layers, TF32 off"
 
@@ -119,11 +120,11 @@ def test_regenerated_fixtures_equal_the_committed_ones():
     """TensorFlow, run again, gives the committed references (within 1e-9)."""
     pytest.importorskip("tensorflow")
     problems = []
-    for suite in references.SUITES:
+    for suite in fixtures.SUITES:
         for exercise in EXERCISES:
-            stored = references.load(suite, exercise)
-            seed = load_cases(references.fixture_path(suite, exercise))[0]["seed"]
-            problems += references.differences(stored, references.compute(suite, exercise, seed))
+            stored = fixtures.load(suite, exercise)
+            seed = load_cases(fixtures.fixture_path(suite, exercise))[0]["seed"]
+            problems += fixtures.differences(stored, fixtures.compute(suite, exercise, seed))
     assert problems == []
 
 
@@ -164,9 +165,9 @@ def test_no_hidden_case_shares_inputs_with_a_public_one(seed):
 
 
 def test_fixtures_record_the_seed_they_were_drawn_from():
-    for suite in references.SUITES:
+    for suite in fixtures.SUITES:
         for exercise in EXERCISES:
-            meta = load_cases(references.fixture_path(suite, exercise))[0]
+            meta = load_cases(fixtures.fixture_path(suite, exercise))[0]
             assert meta["suite"] == suite and "seed" in meta
 
 
@@ -180,7 +181,7 @@ def test_fixtures_with_a_seed_redraw_only_the_hidden_suite(tmp_path):
     assert sorted(p.parent.name for p in tmp_path.rglob("*.cases")) == ["hidden"] * len(EXERCISES)
     meta, cases = load_cases(tmp_path / "hidden" / "lstm.cases")
     assert meta["seed"] == 123
-    assert [c.name for c in cases] == [c.name for c in references.load("hidden", "lstm")]
+    assert [c.name for c in cases] == [c.name for c in fixtures.load("hidden", "lstm")]
 
 
 def test_every_statement_states_the_points_of_its_exercise():

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder import gradescope
-from autograder.template import TEMPLATE
-from autograder.variants import make_submission
+from autograder.authoring.template import TEMPLATE
+from autograder.authoring.variants import make_submission
+from autograder.integrations import gradescope
 
 
 @pytest.fixture(scope="module")

@@ -14,12 +14,12 @@ import jsonschema
 import numpy as np
 import pytest
 
-from autograder import report
+from autograder.authoring.template import ROOT, TEMPLATE
+from autograder.authoring.variants import Mistake, make_submission
 from autograder.catalog import EXERCISES, POINTS
-from autograder.grading import grade, suites
-from autograder.runner import Limits, Workers
-from autograder.template import ROOT, TEMPLATE
-from autograder.variants import Mistake, make_submission
+from autograder.engine import report
+from autograder.engine.grading import grade, suites
+from autograder.engine.runner import Limits, Workers
 
 
 @pytest.fixture(scope="module")

@@ -38,12 +38,13 @@ import numpy as np
 import pytest
 from hostile import ATTACKS, BY_NAME, FAST, time_bound
 
-from autograder import references, report
+from autograder.authoring.variants import make_submission
 from autograder.casefile import LAYER_MODULES, kernel_layers
 from autograder.catalog import EXERCISES, POINTS
-from autograder.grading import grade, suites
-from autograder.runner import Limits, Workers
-from autograder.variants import make_submission
+from autograder.engine import report
+from autograder.engine.grading import grade, suites
+from autograder.engine.runner import Limits, Workers
+from autograder.references import fixtures
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = "zz_solutions"  # the reference solutions, graded beside the attacks
@@ -85,7 +86,7 @@ def _float_arrays(value: object):
 def _suite_values(suite: str) -> set[float]:
     """Every float in a suite: inputs, references and played-back helper outputs."""
     values: set[float] = set()
-    for case in references.load(suite):
+    for case in fixtures.load(suite):
         replays = [(c.args, c.kwargs, c.returns) for calls in case.replays.values() for c in calls]
         for array in _float_arrays([case.args, case.kwargs, case.returns, replays]):
             values.update(array.ravel().tolist())
@@ -270,7 +271,7 @@ def test_solutions_score_full_marks_beside_the_attacks(built, workers):
 
 def test_leak_detector_finds_a_printed_hidden_value(secrets):
     """The leak check itself: a hidden reference printed by repr or with 6 digits is found."""
-    case = next(c for c in references.load("hidden", "lstm") if c.function == "lstm")
+    case = next(c for c in fixtures.load("hidden", "lstm") if c.function == "lstm")
     value = float(case.returns[0].ravel()[0])
     assert secrets.leaks(f"got {value!r} here") == [repr(value)]
     assert secrets.leaks(f"[{value:.6g}]") == [f"{value:.6g}"]

@@ -21,12 +21,12 @@ from pathlib import Path
 import pytest
 from hostile import FAST
 
-from autograder import intake, report
+from autograder.authoring.variants import make_submission
 from autograder.catalog import POINTS
-from autograder.grading import grade, longest_first, suites
-from autograder.intake import SubmissionError
-from autograder.runner import IsolationError, Workers
-from autograder.variants import make_submission
+from autograder.engine import intake, report
+from autograder.engine.grading import grade, longest_first, suites
+from autograder.engine.intake import SubmissionError
+from autograder.engine.runner import IsolationError, Workers
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"

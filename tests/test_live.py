@@ -6,9 +6,9 @@ import sys
 import numpy as np
 import pytest
 
-from autograder import references
+from autograder.authoring.template import ROOT
 from autograder.catalog import EXERCISES
-from autograder.template import ROOT
+from autograder.references import fixtures
 
 pytestmark = pytest.mark.keras
 
@@ -28,23 +28,23 @@ def test_gpu_references_equal_the_stored_cpu_ones():
     tf = pytest.importorskip("tensorflow")
     if not tf.config.list_physical_devices("GPU"):
         pytest.skip("no GPU visible to TensorFlow on this machine")
-    from autograder import oracle
+    from autograder.references import oracle
 
     assert oracle.versions()["device"] == "GPU"
     assert not tf.config.experimental.tensor_float_32_execution_enabled()
     problems = []
     for exercise in EXERCISES:
         with tf.device("/GPU:0"):
-            fresh = references.compute("hidden", exercise)
-        problems += references.differences(references.load("hidden", exercise), fresh)
+            fresh = fixtures.compute("hidden", exercise)
+        problems += fixtures.differences(fixtures.load("hidden", exercise), fresh)
     assert problems == []
 
 
 def test_tf32_is_off_in_the_oracle():
     """Importing the oracle turns TF32 off, so a GPU cannot round references to 10 bits."""
     tf = pytest.importorskip("tensorflow")
-    from autograder import oracle  # noqa: F401 (importing it is what turns TF32 off)
+    from autograder.references import oracle  # noqa: F401 (importing it is what turns TF32 off)
 
     assert not tf.config.experimental.tensor_float_32_execution_enabled()
-    (case,) = [c for c in references.compute("public", "simple_rnn") if c.name.endswith("step_bias")]
+    (case,) = [c for c in fixtures.compute("public", "simple_rnn") if c.name.endswith("step_bias")]
     assert case.returns[0].dtype == np.float64

@@ -1,6 +1,6 @@
 """Localisation from evidence: named results, the step that goes wrong, rearranged values
 (:func:`autograder.casefile.compare`), and the features that separate failing cases
-(:mod:`autograder.localise`). Hidden cases get the words, never values."""
+(:mod:`autograder.engine.localise`). Hidden cases get the words, never values."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from autograder.authoring.variants import SOLUTIONS
 from autograder.casefile import Case, compare
-from autograder.localise import PARAMETERS, features, hints, separating
-from autograder.variants import SOLUTIONS
+from autograder.engine.localise import PARAMETERS, features, hints, separating
 
 RNG = np.random.default_rng(5)
 

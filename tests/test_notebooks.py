@@ -24,8 +24,9 @@ import pytest
 
 nbformat = pytest.importorskip("nbformat")
 
-from autograder import diagrams, examples, notebooks  # noqa: E402
+from autograder.authoring import diagrams, notebooks  # noqa: E402
 from autograder.catalog import EXERCISES, folder, number  # noqa: E402
+from autograder.references import examples  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "student_template"

@@ -1,4 +1,4 @@
-"""The otter-grader 7 package: built by autograder.otter, graded by real `otter run` (no Docker).
+"""The otter-grader 7 package: built by autograder.integrations.otter, graded by real `otter run` (no Docker).
 
 Every submission goes through ``otter run -a autograder.zip SUBMISSION``; its score must be
 the isolated engine's, whatever the submitted notebook does to otter in its kernel.
@@ -19,12 +19,12 @@ nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 
 from autograder import cli  # noqa: E402
-from autograder import otter as otter_kit  # noqa: E402
+from autograder.authoring.template import ROOT, TEMPLATE  # noqa: E402
+from autograder.authoring.variants import make_submission  # noqa: E402
 from autograder.catalog import EXERCISES, POINTS  # noqa: E402
 from autograder.demo import SAMPLE_MISTAKES  # noqa: E402
-from autograder.grading import grade_one  # noqa: E402
-from autograder.template import ROOT, TEMPLATE  # noqa: E402
-from autograder.variants import make_submission  # noqa: E402
+from autograder.engine.grading import grade_one  # noqa: E402
+from autograder.integrations import otter as otter_kit  # noqa: E402
 
 pytestmark = pytest.mark.slow
 

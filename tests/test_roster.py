@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder import roster
+from autograder.authoring.variants import make_submission
 from autograder.catalog import EXERCISES, POINTS
-from autograder.variants import make_submission
+from autograder.engine import roster
 
 ROOT = Path(__file__).resolve().parents[1]
 

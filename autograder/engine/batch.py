@@ -29,11 +29,11 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from autograder import intake, report
 from autograder.catalog import EXERCISES
-from autograder.grading import grade, producer
-from autograder.intake import SubmissionError
-from autograder.runner import IsolationError, Limits, Workers
+from autograder.engine import intake, report
+from autograder.engine.grading import grade, producer
+from autograder.engine.intake import SubmissionError
+from autograder.engine.runner import IsolationError, Limits, Workers
 
 GRADER_ERROR = "grader error"
 
@@ -96,7 +96,7 @@ def _grade_one(
 
 def gradebook(records: list[dict], roster: bool = False) -> str:
     """The CSV text: one row per student, points per exercise and the total; with a roster
-    (see :mod:`autograder.roster`) also the name, email and submission, in the roster's order."""
+    (see :mod:`autograder.engine.roster`) also the name, email and submission, in the roster's order."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     who = ["student", "name", "email", "submission"] if roster else ["student"]

@@ -12,10 +12,8 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
-from autograder.catalog import folder
+from autograder.catalog import EXERCISE_DOCS, folder
 
-ROOT = Path(__file__).resolve().parent.parent
-EXERCISE_DOCS = ROOT / "exercises"
 FILE = "diagram.svg"
 
 INK, BLUE, ORANGE, GREEN, GREY = "#222222", "#2b6cb0", "#dd6b20", "#2f855a", "#718096"

@@ -1,11 +1,11 @@
 """The fork server's process and folder (stdlib only: it can start before NumPy is imported).
 
 A :class:`Server` is a private temporary folder (``rnnlab-grade-*``, owned by this process)
-holding a copy of the runtime (:mod:`autograder.worker` and the modules it imports), and
+holding a copy of the runtime (:mod:`autograder.sandbox.worker` and the modules it imports), and
 the server process started from it, with a control socket. ``python -m autograder grade``
 calls :func:`start_early` before it imports anything else, so that the server's own start
 (a Python with NumPy) runs while the grader imports and loads its fixtures;
-:class:`~autograder.runner.Workers` then adopts that server (:func:`adopt`).
+:class:`~autograder.engine.runner.Workers` then adopts that server (:func:`adopt`).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-RUNTIME_MODULES = ("worker", "casefile", "kernel", "sandbox")
+PACKAGE = Path(__file__).resolve().parent.parent
+RUNTIME = ("sandbox", "casefile")  # all the child imports besides the standard library and NumPy
 ROOT_PREFIX, OWNER_FILE = "rnnlab-grade-", "grader.pid"
 
 
@@ -43,7 +43,7 @@ class Server:
 
     def start(self) -> None:
         self.control, theirs = socket.socketpair()
-        command = [sys.executable, "-I", "-S", str(self.runtime / "worker.py"), _numpy_site_dir(),
+        command = [sys.executable, "-I", "-S", str(self.runtime / "sandbox" / "worker.py"), _numpy_site_dir(),
                    str(theirs.fileno()), str(os.getpid())]
         self.process = subprocess.Popen(
             command, pass_fds=[theirs.fileno()], cwd=self.runtime, env=_clean_environment(self.runtime),
@@ -88,14 +88,17 @@ def adopt() -> Server:
 
 
 def _copy_runtime(runtime: Path) -> None:
-    """The runtime modules, with their compiled copies when this process has them (their
+    """The runtime's modules, with their compiled copies when this process has them (their
     source keeps its time stamp, so Python accepts them): no compiling at every start."""
-    (runtime / "__pycache__").mkdir(parents=True)
-    for name in RUNTIME_MODULES:
-        shutil.copy2(HERE / f"{name}.py", runtime / f"{name}.py")
-        compiled = Path(importlib.util.cache_from_source(str(HERE / f"{name}.py")))
-        if compiled.is_file():
-            shutil.copy2(compiled, runtime / "__pycache__" / compiled.name)
+    for name in RUNTIME:
+        top = PACKAGE / name
+        for source in sorted(top.rglob("*.py")) if top.is_dir() else [top.with_suffix(".py")]:
+            copy = runtime / source.relative_to(PACKAGE)
+            (copy.parent / "__pycache__").mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, copy)
+            compiled = Path(importlib.util.cache_from_source(str(source)))
+            if compiled.is_file():
+                shutil.copy2(compiled, copy.parent / "__pycache__" / compiled.name)
 
 
 def _numpy_site_dir() -> str:

@@ -1,11 +1,11 @@
 """Run student functions on cases in separate, limited processes (the trusted side).
 
-:class:`Workers` owns one fork server (:mod:`autograder.worker`) started from a private
+:class:`Workers` owns one fork server (:mod:`autograder.sandbox.worker`) started from a private
 folder; :meth:`Workers.run` copies a submission, asks the server for a fresh child for
 one exercise, sends it the cases (stripped of names and references) and collects raw
 :class:`Outcome` values, one per case. Every wait has a time limit; a child that times out
 or dies is killed with its whole process group and the next case gets a fresh child.
-Nothing here compares results: :mod:`autograder.scoring` does, in this process.
+Nothing here compares results: :mod:`autograder.engine.scoring` does, in this process.
 
 The child runs student code, so its replies are checked like any other input: a whole
 reply must arrive within the case's time and size limits, and must be well formed.
@@ -40,9 +40,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from autograder import casefile, forkserver, intake, sandbox
+from autograder import casefile
 from autograder.casefile import Case
 from autograder.catalog import EXERCISES, stub_message
+from autograder.engine import forkserver, intake
+from autograder.sandbox import audit
 
 # modules an exercise imports from another one, or whose functions it grades (the layers' mask=)
 DEPENDENCIES = {"embedding": ("one_hot",), "masking": casefile.LAYER_MODULES}
@@ -288,7 +290,7 @@ class Workers:
             copy: Path | None = None) -> tuple[list[Outcome], str]:
         """Outcomes of ``cases`` (all of one exercise) and the first bytes the code printed.
 
-        ``files`` is the submission as :func:`autograder.intake.package_files` read it, and
+        ``files`` is the submission as :func:`autograder.engine.intake.package_files` read it, and
         ``copy`` its :meth:`copy` (made and removed here when None).
         """
         own = copy is None
@@ -437,8 +439,8 @@ def _run_of(cases: list[Case], start: int) -> list[Case]:
 
 BUILTIN_ERRORS = frozenset(name for name, value in vars(builtins).items()
                            if isinstance(value, type) and issubclass(value, BaseException))
-REFUSAL_WORDS = frozenset({"open", "import", "setting", *sandbox.WRITE_EVENTS, *sandbox.LIST_EVENTS,
-                           *(event.rstrip(".") for event in sandbox.BLOCKED_EVENTS)})
+REFUSAL_WORDS = frozenset({"open", "import", "setting", *audit.WRITE_EVENTS, *audit.LIST_EVENTS,
+                           *(event.rstrip(".") for event in audit.BLOCKED_EVENTS)})
 BAD_OUTPUTS = (casefile.NOT_A_TUPLE, casefile.NOT_AN_ARRAY, casefile.NOT_NUMBERS, *casefile.GRADIENT_MESSAGES)
 _DEFINED = re.compile(rb"^\s*def ([A-Za-z_][A-Za-z0-9_]*)\(", re.MULTILINE)
 _WHERE = re.compile(r"(rnnlab/[A-Za-z0-9_/]+\.py), line (\d{1,6})(?:, in [A-Za-z0-9_<>]{1,80})?")

@@ -3,7 +3,7 @@
 ``build(out)`` writes ``setup.sh``, ``run_autograder`` and the grader (``autograder/``
 with its fixtures, without the reference solutions) into a zip to upload as a
 "Zip file upload" autograder. On Gradescope, ``run_autograder`` calls
-``python3 -m autograder.gradescope /autograder``: :func:`run` finds the student's
+``python3 -m autograder.integrations.gradescope /autograder``: :func:`run` finds the student's
 ``rnnlab/`` in ``/autograder/submission`` and writes ``/autograder/results/results.json``.
 """
 
@@ -14,11 +14,11 @@ import sys
 import zipfile
 from pathlib import Path
 
-from autograder import casefile, report
-from autograder.grading import grade_one
-from autograder.intake import SubmissionError
+from autograder.engine import report
+from autograder.engine.grading import grade_one
+from autograder.engine.intake import SubmissionError
+from autograder.integrations.bundle import grader_files
 
-PACKAGE = Path(__file__).resolve().parent
 SETUP_SH = """#!/usr/bin/env bash
 # Gradescope runs this once when it builds the autograder image: NumPy is all it needs.
 set -euo pipefail
@@ -27,15 +27,17 @@ python3 -m pip install --quiet "numpy>=1.24"
 RUN_AUTOGRADER = """#!/usr/bin/env bash
 # Gradescope runs this for every submission; results go to $ROOT/results/results.json.
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
-cd "$ROOT/source" && exec python3 -m autograder.gradescope "$ROOT"
+cd "$ROOT/source" && exec python3 -m autograder.integrations.gradescope "$ROOT"
 """
-INSTRUCTOR_ONLY = {"oracle", "examples", "notebooks", "otter", "demo", "bench", "variants"}
+# what only instructors run: TensorFlow, the authoring tools, otter, the demo and the benchmark
+INSTRUCTOR_ONLY = ("authoring", "references/oracle.py", "references/examples.py", "integrations/otter.py",
+                   "demo.py", "bench.py")
 
 
 def build(out: Path, hidden_visibility: str = "visible", stdout_visibility: str = "visible") -> Path:
     """Write the Gradescope autograder zip to ``out``; returns its path.
 
-    ``hidden_visibility`` and ``stdout_visibility`` (see :func:`autograder.report.gradescope`)
+    ``hidden_visibility`` and ``stdout_visibility`` (see :func:`autograder.engine.report.gradescope`)
     are written into ``run_autograder``.
     """
     out = Path(out)
@@ -46,11 +48,8 @@ def build(out: Path, hidden_visibility: str = "visible", stdout_visibility: str 
             info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
             info.external_attr = 0o755 << 16
             archive.writestr(info, text)
-        for module in sorted(PACKAGE.glob("*.py")):
-            if module.stem not in INSTRUCTOR_ONLY:
-                archive.write(module, f"autograder/{module.name}")
-        for path in sorted((PACKAGE / "data").rglob(f"*{casefile.SUFFIX}")):
-            archive.write(path, f"autograder/{path.relative_to(PACKAGE)}")
+        for path, name in grader_files(INSTRUCTOR_ONLY):
+            archive.write(path, name)
     return out
 
 

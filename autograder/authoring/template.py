@@ -12,13 +12,11 @@ import re
 import shutil
 from pathlib import Path
 
-from autograder import casefile, localise
-from autograder.catalog import EXERCISES, TITLES, folder, number, stub_message
-from autograder.references import DATA, fixture_path
+from autograder import casefile
+from autograder.catalog import EXERCISE_DOCS, EXERCISES, ROOT, SOLUTIONS, TITLES, folder, number, stub_message
+from autograder.engine import localise
+from autograder.references.fixtures import DATA, fixture_path
 
-ROOT = Path(__file__).resolve().parent.parent
-SOLUTIONS = ROOT / "solutions" / "rnnlab"
-EXERCISE_DOCS = ROOT / "exercises"
 TEMPLATE = ROOT / "student_template"
 
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"

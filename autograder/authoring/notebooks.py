@@ -2,7 +2,7 @@
 
 Each notebook teaches its exercise's idea in short Korean and English paragraphs side by
 side (faithful to the course notes), runs the notes' running example correctly in Keras 3
-(or reads Keras's results from ``example.npz``, see :mod:`autograder.examples`, when
+(or reads Keras's results from ``example.npz``, see :mod:`autograder.references.examples`, when
 TensorFlow is missing), calls the student's function on the same example with the same
 weights and compares, shows the statement's ``diagram.svg`` (02-06), draws one picture,
 and runs the public self-check.
@@ -20,10 +20,7 @@ from textwrap import dedent, indent
 
 import nbformat
 
-from autograder.catalog import EXERCISES, folder, number
-
-ROOT = Path(__file__).resolve().parent.parent
-EXERCISE_DOCS = ROOT / "exercises"
+from autograder.catalog import EXERCISE_DOCS, EXERCISES, folder, number
 
 Cell = tuple[str, str]  # ("md" or "code", source)
 

@@ -1,15 +1,15 @@
 """The untrusted side: a fork server that runs student functions on cases it is sent.
 
-Started by :mod:`autograder.runner` as ``python -I -S worker.py SITE_DIR CONTROL_FD GRADER_PID``
-from a private folder holding only this file, ``casefile.py``, ``kernel.py`` and
-``sandbox.py``: the grader's package, its hidden fixtures and its case definitions are on
+Started by :mod:`autograder.engine.runner` as ``python -I -S sandbox/worker.py SITE_DIR CONTROL_FD
+GRADER_PID`` from a private folder holding only copies of this package and of ``casefile``:
+the grader's package, its hidden fixtures and its case definitions are on
 no path this process knows. The server dies with the grader (``PR_SET_PDEATHSIG``).
 
 The server imports NumPy once, then for every request ``{"exercise", "submission", ...}``
 on the control socket it receives a fresh socket, forks, and replies with the child's pid.
 The child starts a new session, confines itself with the kernel's layers
 (:mod:`kernel`: Landlock, seccomp, no capabilities, rlimits, death with the server), adds
-the audit hook that words refusals (:mod:`sandbox`), and reports its layers, all before it
+the audit hook that words refusals (:mod:`audit`), and reports its layers, all before it
 imports any student code. It then imports the student's ``rnnlab.<exercise>`` from its
 copy of the submission and reports how that went; it receives cases (calls only: no
 names, no references; the grader sends the hidden ones only once the public ones are
@@ -35,13 +35,13 @@ import traceback
 import types
 
 SITE_DIR = sys.argv[1]
-sys.path[:0] = [os.path.dirname(os.path.abspath(__file__))]  # -I leaves the script's folder out
+RUNTIME = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # holds sandbox/ and casefile
+sys.path[:0] = [RUNTIME]  # -I leaves the script's folder out
 sys.path.append(SITE_DIR)
 
 import casefile  # noqa: E402
-import kernel  # noqa: E402
 import numpy as np  # noqa: E402
-import sandbox  # noqa: E402
+from sandbox import audit, kernel  # noqa: E402
 
 
 def _system_library_rules() -> list[tuple[str, str]]:
@@ -54,9 +54,8 @@ def _system_library_rules() -> list[tuple[str, str]]:
             rules += [(entry.path, "read" if entry.is_dir() else "read-file") for entry in os.scandir(folder)
                       if not entry.name.startswith(skipped)]
     numpy_dir = os.path.dirname(np.__file__)
-    runtime = os.path.dirname(os.path.abspath(__file__))
     rules += [(path, "read") for path in (numpy_dir, numpy_dir + ".libs", "/usr/lib64", "/etc/ld.so.cache",
-                                          "/dev/urandom", "/dev/zero", runtime)]
+                                          "/dev/urandom", "/dev/zero", RUNTIME)]
     return [*rules, ("/dev/null", "write")]
 
 
@@ -79,13 +78,13 @@ def describe_error(error: BaseException, submission: str) -> dict:
         "type": type(error).__name__,
         "message": str(error)[:300],
         "where": where(error, submission),
-        "not_allowed": isinstance(error, sandbox.NotAllowed),
+        "not_allowed": isinstance(error, audit.NotAllowed),
     }
 
 
 def run_case(case: casefile.Case, module: object, submission: str) -> bytes:
     """Call the student's function on one case; the results or the exception, packed."""
-    refused_before = len(sandbox.REFUSED)
+    refused_before = len(audit.REFUSED)
 
     def own_module(name: str):
         return importlib.import_module(f"rnnlab.{name}")
@@ -111,7 +110,7 @@ def run_case(case: casefile.Case, module: object, submission: str) -> bytes:
             report = {"status": "returned", "outputs": len(outputs)}
             arrays = outputs + after
     report["seconds"] = time.perf_counter() - started
-    report["refused"] = sandbox.REFUSED[refused_before:][:3]
+    report["refused"] = audit.REFUSED[refused_before:][:3]
     flush_output()
     return casefile.pack_report(report, arrays)
 
@@ -180,7 +179,7 @@ def confine(request: dict, server: int) -> list[str]:
     layers = kernel.confine(rules, server, limits, SECCOMP)
     if request["audit_hook"]:
         readable = (os.path.dirname(os.__file__), SITE_DIR, os.path.dirname(casefile.__file__), copy)
-        sandbox.install_audit_hook(scratch, readable)
+        audit.install_audit_hook(scratch, readable)
         layers.append("audit-hook")
     return layers
 

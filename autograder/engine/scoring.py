@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from autograder.casefile import Case, changed_inputs, compare
-from autograder.diagnosis import diagnose
-from autograder.runner import Outcome
+from autograder.engine.diagnosis import diagnose
+from autograder.engine.runner import Outcome
 
 
 @dataclass

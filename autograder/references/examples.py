@@ -34,10 +34,8 @@ from typing import Any
 
 import numpy as np
 
-from autograder.catalog import EXERCISES, folder
+from autograder.catalog import EXERCISE_DOCS, EXERCISES, folder
 
-ROOT = Path(__file__).resolve().parent.parent
-EXERCISE_DOCS = ROOT / "exercises"
 FILENAME = "example.npz"
 
 SENTENCE = "What time is it ?"

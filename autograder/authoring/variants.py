@@ -11,7 +11,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-SOLUTIONS = Path(__file__).resolve().parent.parent / "solutions" / "rnnlab"
+from autograder.catalog import SOLUTIONS
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The graded calls of every exercise: inputs and options, without expected outputs.
 
 ``build_suite("public" | "hidden", seed)`` returns cases whose ``returns`` are still empty
-(except contract cases, which expect an exception); ``autograder.oracle`` fills them in
+(except contract cases, which expect an exception); ``autograder.references.oracle`` fills them in
 with TensorFlow. Hidden cases are more numerous and use other seeds than the public ones,
 and are designed so that subtle mistakes show: mostly ``B >= 2``, ``T >= 3``, ``D != U``,
 a bias, and every option of the contract. The hidden cases of an exercise share its points

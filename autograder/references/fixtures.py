@@ -1,6 +1,6 @@
 """Reference fixtures: where they live, how TensorFlow makes them, and whether they are fresh.
 
-``autograder/data/<suite>/<exercise>.cases`` holds the cases of one exercise with the outputs
+``autograder/references/data/<suite>/<exercise>.cases`` holds the cases of one exercise with the outputs
 Keras produced. The public files are copied into the student template; the hidden ones
 never leave the grader. Reading them needs only NumPy.
 """
@@ -14,7 +14,7 @@ import numpy as np
 
 from autograder import casefile
 from autograder.casefile import Case, dump_cases, load_cases
-from autograder.suites import EXERCISES, SUITES, build_suite
+from autograder.references.suites import EXERCISES, SUITES, build_suite
 
 DATA = Path(__file__).resolve().parent / "data"
 FRESH_RTOL = FRESH_ATOL = 1e-9  # float64 references from two runs of the same TF
@@ -27,7 +27,7 @@ def fixture_path(suite: str, exercise: str, root: Path = DATA) -> Path:
 
 def compute(suite: str, exercise: str, seed: int | None = None) -> list[Case]:
     """Build the cases and let TensorFlow fill in their references (imports TensorFlow)."""
-    from autograder import oracle
+    from autograder.references import oracle
 
     return [oracle.solve(case) for case in build_suite(suite, exercise, seed)]
 
@@ -39,7 +39,7 @@ def generate(
     progress: Callable[[str], None] = print,
 ) -> list[Path]:
     """Recompute and write every fixture file under ``root``; returns the files written."""
-    from autograder import oracle
+    from autograder.references import oracle
 
     meta = oracle.versions()
     written = []

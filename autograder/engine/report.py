@@ -1,4 +1,4 @@
-"""Turn a :class:`~autograder.grading.Grade` into what people read: a table, feedback,
+"""Turn a :class:`~autograder.engine.grading.Grade` into what people read: a table, feedback,
 Gradescope's ``results.json``. Hidden cases show their name and message, never values."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from typing import Any
 
 from autograder.casefile import kernel_layers
 from autograder.catalog import EXERCISES, TITLES, number
-from autograder.grading import Grade
-from autograder.scoring import CaseResult
+from autograder.engine.grading import Grade
+from autograder.engine.scoring import CaseResult
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")  # Gradescope's
 RESULTS_SCHEMA: dict[str, Any] = {

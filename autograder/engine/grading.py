@@ -10,11 +10,13 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
-from autograder import __version__, casefile, intake, localise, references
+from autograder import __version__, casefile
 from autograder.casefile import Case
 from autograder.catalog import EXERCISES, POINTS
-from autograder.runner import Limits, Outcome, ServerError, Workers
-from autograder.scoring import CaseResult, score
+from autograder.engine import intake, localise
+from autograder.engine.runner import Limits, Outcome, ServerError, Workers
+from autograder.engine.scoring import CaseResult, score
+from autograder.references import fixtures
 
 
 @dataclass
@@ -45,13 +47,13 @@ class Grade:
 @cache
 def stored_suite(suite: str) -> tuple[Case, ...]:
     """The committed cases of one suite (read once per process)."""
-    return tuple(references.load(suite))
+    return tuple(fixtures.load(suite))
 
 
 @cache
 def live_suite(suite: str) -> tuple[Case, ...]:
     """The same cases with references recomputed by TensorFlow on this machine."""
-    return tuple(case for exercise in EXERCISES for case in references.compute(suite, exercise))
+    return tuple(case for exercise in EXERCISES for case in fixtures.compute(suite, exercise))
 
 
 def producer(live: bool, isolation: list[str]) -> dict[str, str]:
@@ -70,7 +72,7 @@ def suites_fingerprint(live: bool = False) -> str:
     digest = hashlib.sha256()
     for suite in ("public", "hidden"):
         for exercise in EXERCISES:
-            digest.update(references.fixture_path(suite, exercise).read_bytes())
+            digest.update(fixtures.fixture_path(suite, exercise).read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -101,9 +103,9 @@ def grade(submission: Path, workers: Workers, live: bool = False,
           files: dict[str, bytes] | None = None) -> Grade:
     """Grade the ``rnnlab/`` package inside ``submission``.
 
-    ``files``: the package as :func:`~autograder.intake.package_files` read it (read here
-    when None). Raises :class:`~autograder.intake.SubmissionError` when it cannot be graded
-    and :class:`~autograder.runner.IsolationError` when isolation is required and missing.
+    ``files``: the package as :func:`~autograder.engine.intake.package_files` read it (read here
+    when None). Raises :class:`~autograder.engine.intake.SubmissionError` when it cannot be graded
+    and :class:`~autograder.engine.runner.IsolationError` when isolation is required and missing.
     Two exercises run at once. A fork server that stops is restarted, and the exercises it
     was serving score 0 with a message that says so.
     """

@@ -1,0 +1,1 @@
+"""What instructors generate from the solutions: the template, notebooks, diagrams, sample mistakes."""

@@ -1,0 +1,1 @@
+"""Packagings for other graders: otter-grader and Gradescope."""
