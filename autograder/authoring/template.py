@@ -72,9 +72,10 @@ def render(fixtures: Path = DATA, pins: dict[str, str] | None = None) -> dict[st
         "requirements.txt": REQUIREMENTS.encode(),
         ".gitignore": GITIGNORE.encode(),
         "rnnlab/__init__.py": (SOLUTIONS / "__init__.py").read_bytes(),
-        "tests/casefile.py": Path(casefile.__file__).read_bytes(),
         "tests/localise.py": Path(localise.__file__).read_bytes(),
     }
+    for module in sorted(Path(casefile.__file__).parent.glob("*.py")):  # the package, for tests/checks.py
+        files[f"tests/casefile/{module.name}"] = module.read_bytes()
     markers = "\n".join(f"    {name}: exercise {number(name)}, {TITLES[name]}" for name in EXERCISES)
     files["pytest.ini"] = PYTEST_INI.format(markers=markers).encode()
     for path in sorted((EXERCISE_DOCS / "tests").glob("*.py")):

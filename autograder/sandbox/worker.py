@@ -178,7 +178,7 @@ def confine(request: dict, server: int) -> list[str]:
     limits = (request["memory_bytes"], request["cpu_seconds"], request["file_bytes"])
     layers = kernel.confine(rules, server, limits, SECCOMP)
     if request["audit_hook"]:
-        readable = (os.path.dirname(os.__file__), SITE_DIR, os.path.dirname(casefile.__file__), copy)
+        readable = (os.path.dirname(os.__file__), SITE_DIR, RUNTIME, copy)
         audit.install_audit_hook(scratch, readable)
         layers.append("audit-hook")
     return layers
