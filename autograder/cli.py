@@ -18,7 +18,7 @@ from typing import NoReturn
 
 from autograder.authoring import template
 from autograder.engine.intake import SubmissionError, printable
-from autograder.engine.runner import IsolationError, Limits, ServerError
+from autograder.engine.outcome import IsolationError, Limits, ServerError
 
 
 class UsageError(Exception):

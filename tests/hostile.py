@@ -22,7 +22,7 @@ from pathlib import Path
 
 from autograder.authoring.variants import Mistake, make_submission
 from autograder.catalog import EXERCISES
-from autograder.engine.runner import Limits
+from autograder.engine.outcome import Limits
 from autograder.references import fixtures
 from autograder.references.fixtures import DATA
 

@@ -19,7 +19,8 @@ from autograder.authoring.variants import Mistake, make_submission
 from autograder.catalog import EXERCISES, POINTS
 from autograder.engine import report
 from autograder.engine.grading import grade, suites
-from autograder.engine.runner import Limits, Workers
+from autograder.engine.outcome import Limits
+from autograder.engine.runner import Workers
 
 
 @pytest.fixture(scope="module")

@@ -43,7 +43,8 @@ from autograder.casefile import LAYER_MODULES, kernel_layers
 from autograder.catalog import EXERCISES, POINTS
 from autograder.engine import report
 from autograder.engine.grading import grade, suites
-from autograder.engine.runner import Limits, Workers
+from autograder.engine.outcome import Limits
+from autograder.engine.runner import Workers
 from autograder.references import fixtures
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -26,7 +26,8 @@ from autograder.catalog import POINTS
 from autograder.engine import intake, report
 from autograder.engine.grading import grade, longest_first, suites
 from autograder.engine.intake import SubmissionError
-from autograder.engine.runner import IsolationError, Workers
+from autograder.engine.outcome import IsolationError
+from autograder.engine.runner import Workers
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"
@@ -155,7 +156,7 @@ def test_batch_gives_links_and_odd_names_a_row_each(tmp_path):
 
 def _without_landlock(workers: Workers) -> None:
     """Make the grader's private kernel.py see no Landlock, as on an older kernel."""
-    path = workers.runtime / "kernel.py"
+    path = workers.runtime / "sandbox" / "kernel.py"
     source = path.read_text()
     marker = '    """The Landlock ABI version this kernel offers (0: none, or disabled)."""\n'
     assert marker in source
@@ -193,7 +194,7 @@ def test_a_layer_the_machine_refuses_is_left_out_not_fatal(layer, tmp_path):
     student = make_submission(tmp_path / "student")
     marker, insertion = REFUSALS[layer]
     with Workers(FAST) as workers:
-        path = workers.runtime / "kernel.py"
+        path = workers.runtime / "sandbox" / "kernel.py"
         source = path.read_text()
         assert marker in source
         path.write_text(source.replace(marker, marker + insertion))

@@ -33,7 +33,8 @@ from autograder.catalog import EXERCISES
 from autograder.engine import intake, report
 from autograder.engine.grading import grade, producer
 from autograder.engine.intake import SubmissionError
-from autograder.engine.runner import IsolationError, Limits, Workers
+from autograder.engine.outcome import IsolationError, Limits
+from autograder.engine.runner import Workers
 
 GRADER_ERROR = "grader error"
 

@@ -14,7 +14,8 @@ from autograder import __version__, casefile
 from autograder.casefile import Case
 from autograder.catalog import EXERCISES, POINTS
 from autograder.engine import intake, localise
-from autograder.engine.runner import Limits, Outcome, ServerError, Workers
+from autograder.engine.outcome import Limits, Outcome, ServerError
+from autograder.engine.runner import Workers
 from autograder.engine.scoring import CaseResult, score
 from autograder.references import fixtures
 
@@ -105,7 +106,7 @@ def grade(submission: Path, workers: Workers, live: bool = False,
 
     ``files``: the package as :func:`~autograder.engine.intake.package_files` read it (read here
     when None). Raises :class:`~autograder.engine.intake.SubmissionError` when it cannot be graded
-    and :class:`~autograder.engine.runner.IsolationError` when isolation is required and missing.
+    and :class:`~autograder.engine.outcome.IsolationError` when isolation is required and missing.
     Two exercises run at once. A fork server that stops is restarted, and the exercises it
     was serving score 0 with a message that says so.
     """

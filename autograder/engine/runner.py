@@ -22,73 +22,26 @@ without the kernel's layers stop before the import (:class:`IsolationError`).
 
 from __future__ import annotations
 
-import builtins
 import itertools
 import json
-import os
-import re
 import shutil
-import signal
 import socket
 import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import NamedTuple
-
-import numpy as np
 
 from autograder import casefile
 from autograder.casefile import Case
-from autograder.catalog import EXERCISES, stub_message
 from autograder.engine import forkserver, intake
-from autograder.sandbox import audit
+from autograder.engine.child import MALFORMED, Child, kill_group
+from autograder.engine.outcome import IsolationError, Limits, Outcome, ServerError
+from autograder.engine.replies import CASE_STATUSES, IMPORT_STATUSES, Sources, checked
 
 # modules an exercise imports from another one, or whose functions it grades (the layers' mask=)
 DEPENDENCIES = {"embedding": ("one_hot",), "masking": casefile.LAYER_MODULES}
-CASE_STATUSES = ("returned", "raised", "bad_output")
-IMPORT_STATUSES = ("imported", "import_failed")
-MALFORMED = "the reply of the process running your code was malformed"
-
-
-class IsolationError(Exception):
-    """Kernel isolation was required and this machine does not offer it."""
-
-
-class ServerError(Exception):
-    """The fork server stopped answering (it is restarted for the next submission)."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How much time and memory student code gets."""
-
-    case_seconds: float = 2.0
-    import_seconds: float = 5.0
-    memory_bytes: int = 2 * 1024**3
-    cpu_seconds: int = 60
-    file_bytes: int = 8 * 1024**2
-    strikes: int = 2  # timeouts or crashes of one function before its other cases are skipped
-    reply_bytes: int = 16 * 1024**2  # the largest reply (results) one case may send back
-
-
-@dataclass
-class Outcome:
-    """What happened when one case ran, before any comparison.
-
-    ``status`` is one of: returned, raised, bad_output, timeout, crashed, import_failed,
-    import_timeout, not_run.
-    """
-
-    status: str
-    outputs: list[np.ndarray] = field(default_factory=list)
-    inputs_after: list[np.ndarray] = field(default_factory=list)
-    error: dict | None = None
-    message: str = ""
-    refused: list[str] = field(default_factory=list)
-    seconds: float = 0.0
 
 
 _STRIPPED: dict[tuple[int, ...], tuple[list[Case], bytes]] = {}
@@ -105,56 +58,6 @@ def _strip(cases: list[Case]) -> bytes:
         calls = [replace(c, name="", returns=[], raises=None, source="", points=0.0) for c in cases]
         _STRIPPED[key] = (list(cases), casefile.dump_wire(calls))
     return _STRIPPED[key][1]
-
-
-class _Child:
-    """One forked worker serving the cases of one exercise."""
-
-    def __init__(self, pid: int, sock: socket.socket) -> None:
-        self.pid, self.sock = pid, sock
-        self.problem = ""  # why the last receive gave nothing, when it was not time or death
-
-    def send(self, payload: bytes, seconds: float) -> bool:
-        """Send one message; False when the child is gone or does not read it."""
-        self.sock.settimeout(seconds)
-        try:
-            casefile.send_message(self.sock, payload)
-            return True
-        except OSError:
-            return False
-
-    def receive(self, seconds: float, limit: int) -> tuple[dict, list[np.ndarray]] | None:
-        """The next report, whole within ``seconds`` and ``limit`` bytes, or None."""
-        deadline = time.monotonic() + seconds
-        try:
-            header = self._read(8, deadline)
-            size = int.from_bytes(header or b"", "big")
-            if header is not None and size > limit:
-                self.problem = f"its results were too large (over {limit / 2**20:g} MiB)"
-                return None
-            payload = None if header is None else self._read(size, deadline)
-            return None if payload is None else casefile.unpack_report(payload)
-        except OSError:  # timed out or gone
-            return None
-        except Exception:  # garbage: the child's code was patched or its socket written to
-            self.problem = MALFORMED
-            return None
-
-    def _read(self, size: int, deadline: float) -> bytes | None:
-        """Exactly ``size`` bytes before ``deadline`` (a slow trickle counts), None at EOF."""
-        chunks, left = [], size
-        while left:
-            self.sock.settimeout(max(deadline - time.monotonic(), 1e-6))
-            chunk = self.sock.recv(min(left, 1 << 20))
-            if not chunk:
-                return None
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks)
-
-    def kill(self) -> None:
-        self.sock.close()
-        _kill(self.pid)
 
 
 class Workers:
@@ -202,7 +105,7 @@ class Workers:
             return
         self.closed = True
         for pid in list(self._children):
-            _kill(pid)
+            kill_group(pid)
         self._server.close()
         self.pool.shutdown(wait=False, cancel_futures=True)
 
@@ -219,7 +122,7 @@ class Workers:
             self.generation += 1
 
     def _fork(self, exercise: str, copy: Path, run: Path, log: Path, stand_ins: bool,
-              probe: str = "") -> _Child:
+              probe: str = "") -> Child:
         ours, theirs = socket.socketpair()
         request = {
             "exercise": exercise,
@@ -249,9 +152,9 @@ class Workers:
             ours.close()
             raise ServerError(f"the worker server stopped; see {self.root / 'server.log'}")
         self._children.add(pid)
-        return _Child(pid, ours)
+        return Child(pid, ours)
 
-    def _kill(self, child: _Child) -> None:
+    def _kill(self, child: Child) -> None:
         child.kill()
         self._children.discard(child.pid)
 
@@ -337,7 +240,7 @@ class Workers:
     def _start(
         self, exercise: str, copy: Path, run: Path, log: Path, stand_ins: bool, sources: Sources,
         hidden: bool,
-    ) -> tuple[_Child | None, Outcome | None, bool]:
+    ) -> tuple[Child | None, Outcome | None, bool]:
         """A child that imported ``rnnlab.<exercise>``, or what stops it; and ``stand_ins``.
 
         When the import ends or hangs the process and the exercise imports other modules,
@@ -351,7 +254,7 @@ class Workers:
             self._confined(child)
             started = time.perf_counter()
             reply = child.receive(self.limits.import_seconds, self.limits.reply_bytes)
-            report = _checked(reply[0], IMPORT_STATUSES, hidden, sources) if reply else None
+            report = checked(reply[0], IMPORT_STATUSES, hidden, sources) if reply else None
             if reply is not None and report is None:
                 child.problem = MALFORMED
             if report is not None or stand_ins or not DEPENDENCIES.get(exercise):
@@ -372,7 +275,7 @@ class Workers:
             return None, Outcome("import_failed", error=report["error"]), stand_ins
         return child, None, stand_ins
 
-    def _confined(self, child: _Child) -> None:
+    def _confined(self, child: Child) -> None:
         """Read the layers the child reports before it runs any student code."""
         reply = child.receive(10.0, 1 << 16)
         report = reply[0] if reply and isinstance(reply[0], dict) else {}
@@ -387,12 +290,12 @@ class Workers:
             raise IsolationError("kernel isolation is required but this machine offers only: "
                                  + (", ".join(self.layers) or "nothing"))
 
-    def _next(self, child: _Child, case: Case, sources: Sources) -> Outcome:
+    def _next(self, child: Child, case: Case, sources: Sources) -> Outcome:
         """The outcome of ``case``, the next case the child runs."""
         started = time.perf_counter()
         reply = child.receive(self.limits.case_seconds, self.limits.reply_bytes)
         seconds = time.perf_counter() - started
-        report = _checked(reply[0], CASE_STATUSES, case.hidden, sources) if reply else None
+        report = checked(reply[0], CASE_STATUSES, case.hidden, sources) if reply else None
         if reply is not None and report is None:
             child.problem = MALFORMED
         if report is None:
@@ -418,14 +321,6 @@ class Workers:
         )
 
 
-def _kill(pid: int) -> None:
-    for kill in (os.killpg, os.kill):
-        try:
-            kill(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            continue
-
-
 def _not_run(case: Case, limits: Limits) -> Outcome:
     return Outcome("not_run", message=(
         f"not run: {case.function} already timed out or crashed {limits.strikes} times"))
@@ -435,81 +330,6 @@ def _run_of(cases: list[Case], start: int) -> list[Case]:
     """``cases[start]`` and the cases right after it that are hidden (or public) like it."""
     hidden = cases[start].hidden
     return list(itertools.takewhile(lambda case: case.hidden == hidden, cases[start:]))
-
-
-BUILTIN_ERRORS = frozenset(name for name, value in vars(builtins).items()
-                           if isinstance(value, type) and issubclass(value, BaseException))
-REFUSAL_WORDS = frozenset({"open", "import", "setting", *audit.WRITE_EVENTS, *audit.LIST_EVENTS,
-                           *(event.rstrip(".") for event in audit.BLOCKED_EVENTS)})
-BAD_OUTPUTS = (casefile.NOT_A_TUPLE, casefile.NOT_AN_ARRAY, casefile.NOT_NUMBERS, *casefile.GRADIENT_MESSAGES)
-_DEFINED = re.compile(rb"^\s*def ([A-Za-z_][A-Za-z0-9_]*)\(", re.MULTILINE)
-_WHERE = re.compile(r"(rnnlab/[A-Za-z0-9_/]+\.py), line (\d{1,6})(?:, in [A-Za-z0-9_<>]{1,80})?")
-
-
-def _text(value: object, limit: int = 300) -> str:
-    return value[:limit] if isinstance(value, str) else ""
-
-
-class Sources(NamedTuple):
-    """What the grader knows of the copied files: the locations and names a hidden case's
-    report may mention (fixed before any hidden input was sent)."""
-
-    lines: dict[str, int]  # lines per file
-    stubs: frozenset[str]  # the stub messages of the functions defined (``def``) in any file
-
-    @classmethod
-    def of(cls, files: dict[str, bytes]) -> Sources:
-        names = {name.decode() for content in files.values() for name in _DEFINED.findall(content)}
-        stubs = frozenset(stub_message(exercise, name) for exercise in EXERCISES for name in names)
-        return cls({path: content.count(b"\n") + 1 for path, content in files.items()}, stubs)
-
-
-def _hidden_error(error: dict, sources: Sources) -> dict:
-    """What a hidden case may say of an exception: a built-in type, a checked location, and
-    the message only when it is a stub's own (its function named in the submission)."""
-    kind = _text(error.get("type"), 80)
-    where = _WHERE.fullmatch(_text(error.get("where"), 200))
-    place = ""
-    if where and where[1] in sources.lines and 1 <= int(where[2]) <= sources.lines[where[1]]:
-        place = f"{where[1]}, line {int(where[2])}"
-    message = _text(error.get("message"))
-    message = message if kind == "NotImplementedError" and message in sources.stubs else ""
-    return {"type": kind if kind in BUILTIN_ERRORS else "an exception of its own class",
-            "message": message, "where": place, "not_allowed": error.get("not_allowed") is True}
-
-
-def _hidden_refusal(item: object) -> str:
-    word = _text(item, 120).partition(" ")[0]
-    return word if word in REFUSAL_WORDS else "an operation the grader forbids"
-
-
-def _hidden_bad_output(message: object) -> str:
-    text = _text(message)
-    return next((known for known in BAD_OUTPUTS if text.startswith(known)), "the result is not numbers")
-
-
-def _checked(report: object, statuses: tuple[str, ...], hidden: bool, sources: Sources) -> dict | None:
-    """A clean copy of a report from a child, or None when it is malformed.
-
-    For a hidden case nothing of the student's own text is kept (see the module's docstring).
-    """
-    if not isinstance(report, dict) or report.get("status") not in statuses:
-        return None
-    outputs, error, refused = report.get("outputs", 0), report.get("error"), report.get("refused", [])
-    if type(outputs) is not int or outputs < 0 or not isinstance(refused, list):
-        return None
-    if error is not None:
-        if not isinstance(error, dict):
-            return None
-        error = _hidden_error(error, sources) if hidden else {
-            "type": _text(error.get("type"), 80), "message": _text(error.get("message")),
-            "where": _text(error.get("where"), 200), "not_allowed": error.get("not_allowed") is True}
-    elif report["status"] in ("raised", "import_failed"):
-        return None
-    message = report.get("message", "")
-    return {"status": report["status"], "outputs": outputs, "error": error,
-            "message": _hidden_bad_output(message) if hidden and message else _text(message),
-            "refused": [_hidden_refusal(item) if hidden else _text(item, 120) for item in refused[:3]]}
 
 
 def _head(log: Path, limit: int = 2000) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from autograder.casefile import Case, changed_inputs, compare
 from autograder.engine.diagnosis import diagnose
-from autograder.engine.runner import Outcome
+from autograder.engine.outcome import Outcome
 
 
 @dataclass
