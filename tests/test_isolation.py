@@ -155,8 +155,8 @@ def test_batch_gives_links_and_odd_names_a_row_each(tmp_path):
 
 
 def _without_landlock(workers: Workers) -> None:
-    """Make the grader's private kernel.py see no Landlock, as on an older kernel."""
-    path = workers.runtime / "sandbox" / "kernel.py"
+    """Make the grader's private landlock.py see no Landlock, as on an older kernel."""
+    path = workers.runtime / "sandbox" / "landlock.py"
     source = path.read_text()
     marker = '    """The Landlock ABI version this kernel offers (0: none, or disabled)."""\n'
     assert marker in source
