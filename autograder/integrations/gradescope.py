@@ -30,7 +30,7 @@ ROOT="${AUTOGRADER_ROOT:-/autograder}"
 cd "$ROOT/source" && exec python3 -m autograder.integrations.gradescope "$ROOT"
 """
 # what only instructors run: TensorFlow, the authoring tools, otter, the demo and the benchmark
-INSTRUCTOR_ONLY = ("authoring", "references/oracle.py", "references/examples.py", "integrations/otter.py",
+INSTRUCTOR_ONLY = ("authoring", "references/oracle.py", "references/examples.py", "integrations/otter",
                    "demo.py", "bench.py")
 
 
