@@ -1,4 +1,4 @@
-"""Expected outputs from TensorFlow/Keras: the only module of the grader that imports them.
+"""Expected outputs from TensorFlow/Keras, one oracle per student function.
 
 Every reference is computed by the real layer built with the case's weights
 (``layer.set_weights``), in float64 (``dtype="float64"`` on the layer, and on the wrapper
@@ -12,12 +12,11 @@ from __future__ import annotations
 import os
 import platform
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
-from autograder.casefile import STEP_OF, Call, Case, Layer
+from autograder.casefile import Layer
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -85,7 +84,7 @@ def _float64(array: np.ndarray) -> tf.Tensor:
 # --- one oracle per student function -------------------------------------------------------
 
 
-def _one_hot(indices: np.ndarray, depth: int) -> list[np.ndarray]:
+def one_hot(indices: np.ndarray, depth: int) -> list[np.ndarray]:
     """``indices`` may be any array-like (a list, a Python int), as tf.one_hot takes."""
     return _numpy(tf.one_hot(np.asarray(indices).astype(np.int64), depth, dtype=tf.float32))
 
@@ -105,7 +104,7 @@ def _sigmoid(x: np.ndarray) -> list[np.ndarray]:
     return _numpy(keras.activations.sigmoid(_float64(x)))
 
 
-def _step(name: str) -> Callable[..., list[np.ndarray]]:
+def step(name: str) -> Callable[..., list[np.ndarray]]:
     """One step of the ``SimpleRNNCell`` or ``GRUCell``: the new state."""
 
     def step(x_t, h_prev, *weights) -> list[np.ndarray]:
@@ -115,7 +114,7 @@ def _step(name: str) -> Callable[..., list[np.ndarray]]:
     return step
 
 
-def _lstm_step(x_t, h_prev, c_prev, *weights) -> list[np.ndarray]:
+def lstm_step(x_t, h_prev, c_prev, *weights) -> list[np.ndarray]:
     _, (h_t, c_t) = _cell("lstm", weights)(_float64(x_t), [_float64(h_prev), _float64(c_prev)])
     return _numpy([h_t, c_t])
 
@@ -155,7 +154,7 @@ def _gates(name: str) -> Callable[..., list[np.ndarray]]:
     return gates
 
 
-def _sequence(name: str) -> Callable[..., list[np.ndarray]]:
+def sequence(name: str) -> Callable[..., list[np.ndarray]]:
     def run(inputs, *weights, initial_state=None, mask=None, **options) -> list[np.ndarray]:
         layer = _recurrent_layer(name, weights, **options)
         if initial_state is not None:
@@ -231,20 +230,20 @@ def _backward(name: str) -> Callable[..., list[np.ndarray]]:
 
 
 ORACLES: dict[str, Callable[..., list[np.ndarray]]] = {
-    "one_hot": _one_hot,
+    "one_hot": one_hot,
     "embedding_lookup": _embedding,
     "embedding_matmul": _embedding,
     "cosine_similarity": _cosine_similarity,
-    "simple_rnn_step": _step("simple_rnn"),
-    "simple_rnn": _sequence("simple_rnn"),
+    "simple_rnn_step": step("simple_rnn"),
+    "simple_rnn": sequence("simple_rnn"),
     "sigmoid": _sigmoid,
     "lstm_gates": _gates("lstm"),
-    "lstm_step": _lstm_step,
-    "lstm": _sequence("lstm"),
+    "lstm_step": lstm_step,
+    "lstm": sequence("lstm"),
     "bidirectional": _bidirectional,
     "gru_gates": _gates("gru"),
-    "gru_step": _step("gru"),
-    "gru": _sequence("gru"),
+    "gru_step": step("gru"),
+    "gru": sequence("gru"),
     "padding_mask": _padding_mask,
     "count_params": _count_params,
     "embedding_backward": _embedding_backward,
@@ -254,77 +253,3 @@ ORACLES: dict[str, Callable[..., list[np.ndarray]]] = {
 
 # Functions whose reference returns several arrays even when Keras gives one tensor back.
 SEVERAL = {"lstm_gates", "lstm_step", "gru_gates", "simple_rnn_backward", "lstm_backward"}
-
-
-# --- replays: trusted helpers for the calls a student's function makes ------------------
-
-
-def _layer_replays(case: Case) -> list[Call]:
-    """The wrapped layer's outputs for every call a correct ``bidirectional`` may make.
-
-    Inputs as given (forwards or ``go_backwards``) or reversed by hand, either half's
-    weights, with or without ``return_sequences``.
-    """
-    inputs, layer, forward, backward = case.args
-    mask = case.kwargs.get("mask")
-    flipped = None if mask is None else np.ascontiguousarray(mask[:, ::-1])
-    calls = []
-    for weights in (forward, backward):
-        for sequences in (False, True):
-            plans = ((inputs, mask, False), (inputs, mask, True), (inputs[:, ::-1], flipped, False))
-            for x, m, backwards in plans:
-                x = np.ascontiguousarray(x)
-                options = {"return_sequences": sequences, "go_backwards": backwards}
-                if m is not None:
-                    options["mask"] = m
-                outputs = _sequence(layer.name)(x, *weights, **options)
-                calls.append(Call((x, *weights), options, outputs))
-    return calls
-
-
-def _step_replays(case: Case) -> list[Call]:
-    """The cell's outputs for every step a correct masked ``simple_rnn``, ``lstm`` or ``gru``
-    computes: all rows at once, in processing order, from the states carried over the
-    masked steps (so that the masking exercise grades the loop, never the cell)."""
-    inputs, *weights = case.args
-    mask = np.asarray(case.kwargs["mask"], bool)
-    batch, steps, _ = inputs.shape
-    zeros = np.zeros((batch, weights[1].shape[0]))
-    initial = case.kwargs.get("initial_state")
-    if case.function == "lstm":
-        states = [zeros, zeros] if initial is None else [np.asarray(s, np.float64) for s in initial]
-    else:
-        states = [zeros if initial is None else np.asarray(initial, np.float64)]
-    step = _lstm_step if case.function == "lstm" else _step(case.function)
-    calls = []
-    order = range(steps - 1, -1, -1) if case.kwargs.get("go_backwards") else range(steps)
-    for t in order:
-        x_t = np.ascontiguousarray(inputs[:, t])
-        new = step(x_t, *states, *weights)
-        calls.append(Call((x_t, *states, *weights), {}, new))
-        states = [np.where(mask[:, t, None], n, s) for n, s in zip(new, states, strict=True)]
-    return calls
-
-
-def _replays(case: Case) -> dict[str, list[Call]]:
-    if case.function == "embedding_matmul":
-        ids, table = case.args
-        depth = int(table.shape[0])
-        return {"one_hot": [Call((ids, depth), {}, _one_hot(ids, depth))]}
-    if case.function == "bidirectional":
-        return {"layer": _layer_replays(case)}
-    if case.exercise == "masking" and case.function in STEP_OF:
-        return {STEP_OF[case.function]: _step_replays(case)}
-    return {}
-
-
-def solve(case: Case) -> Case:
-    """The case with the oracle's outputs (and trusted helpers' replays) filled in. A case
-    that must raise gets the replays too: a function that calls its helper before raising
-    then gets the trusted helper, not the student's own (a broken layer must not cost
-    points in bidirectional)."""
-    if case.raises:
-        return replace(case, replays=_replays(case))
-    returns = ORACLES[case.function](*case.args, **case.kwargs)
-    single = len(returns) == 1 and case.function not in SEVERAL
-    return replace(case, returns=returns, single=single, replays=_replays(case))
