@@ -31,7 +31,7 @@ cd "$ROOT/source" && exec python3 -m autograder.integrations.gradescope "$ROOT"
 """
 # what only instructors run: TensorFlow, the authoring tools, otter, the demo and the benchmark
 INSTRUCTOR_ONLY = ("authoring", "references/oracle.py", "references/solve.py", "references/examples.py",
-                   "integrations/otter", "demo.py", "bench.py")
+                   "references/example_inputs.py", "integrations/otter", "demo.py", "bench.py")
 
 
 def build(out: Path, hidden_visibility: str = "visible", stdout_visibility: str = "visible") -> Path:
