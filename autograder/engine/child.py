@@ -1,4 +1,5 @@
-"""One forked child, seen from the grader: a socket read against deadlines and size limits."""
+"""One forked child, seen from the grader: the cases it is sent, its replies read against deadlines
+and size limits, its log."""
 
 from __future__ import annotations
 
@@ -6,12 +7,31 @@ import os
 import signal
 import socket
 import time
+from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 
 from autograder import casefile
+from autograder.casefile import Case
 
 MALFORMED = "the reply of the process running your code was malformed"
+
+
+_STRIPPED: dict[tuple[int, ...], tuple[list[Case], bytes]] = {}
+
+
+def stripped(cases: list[Case]) -> bytes:
+    """The cases as the worker sees them: calls, without names, points or references.
+
+    Cached by the identity of the case objects (the cache holds them, so an id is never
+    reused for another case): a batch sends the same cases to every submission.
+    """
+    key = tuple(id(case) for case in cases)
+    if key not in _STRIPPED:
+        calls = [replace(c, name="", returns=[], raises=None, source="", points=0.0) for c in cases]
+        _STRIPPED[key] = (list(cases), casefile.dump_wire(calls))
+    return _STRIPPED[key][1]
 
 
 class Child:
@@ -71,3 +91,12 @@ def kill_group(pid: int) -> None:
             kill(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             continue
+
+
+def log_head(log: Path, limit: int = 2000) -> str:
+    """The first ``limit`` bytes a child wrote to its log, as text ("" when there is none)."""
+    try:
+        with open(log, "rb") as handle:
+            return handle.read(limit).decode("utf-8", "replace")
+    except OSError:
+        return ""

@@ -8,12 +8,10 @@ or dies is killed with its whole process group and the next case gets a fresh ch
 Nothing here compares results: :mod:`autograder.engine.scoring` does, in this process.
 
 The child runs student code, so its replies are checked like any other input: a whole
-reply must arrive within the case's time and size limits, and must be well formed.
-Hidden cases (``Case.hidden``) are sent only once every public case before them is
-answered; what the code printed is read from its log at that moment and never later (the
-child could rewrite its log); and a hidden case's reply carries no text of the student's:
-only a built-in exception type, a location checked against the copied files, and the
-grader's own words for a refusal or a bad result, so hidden values do not reach feedback.
+reply must arrive within the case's time and size limits (:mod:`.child`), and must be well
+formed (:mod:`.replies`). Hidden cases (``Case.hidden``) are sent only once every public
+case before them is answered; what the code printed is read from its log at that moment
+and never later (the child could rewrite its log).
 
 Each child reports the isolation layers it confined itself with before it imports any
 student code; :attr:`Workers.layers` holds them, and ``require_isolation`` makes a child
@@ -30,34 +28,17 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from pathlib import Path
 
 from autograder import casefile
 from autograder.casefile import Case
 from autograder.engine import forkserver, intake
-from autograder.engine.child import MALFORMED, Child, kill_group
+from autograder.engine.child import MALFORMED, Child, kill_group, log_head, stripped
 from autograder.engine.outcome import IsolationError, Limits, Outcome, ServerError
 from autograder.engine.replies import CASE_STATUSES, IMPORT_STATUSES, Sources, checked
 
 # modules an exercise imports from another one, or whose functions it grades (the layers' mask=)
 DEPENDENCIES = {"embedding": ("one_hot",), "masking": casefile.LAYER_MODULES}
-
-
-_STRIPPED: dict[tuple[int, ...], tuple[list[Case], bytes]] = {}
-
-
-def _strip(cases: list[Case]) -> bytes:
-    """The cases as the worker sees them: calls, without names, points or references.
-
-    Cached by the identity of the case objects (the cache holds them, so an id is never
-    reused for another case): a batch sends the same cases to every submission.
-    """
-    key = tuple(id(case) for case in cases)
-    if key not in _STRIPPED:
-        calls = [replace(c, name="", returns=[], raises=None, source="", points=0.0) for c in cases]
-        _STRIPPED[key] = (list(cases), casefile.dump_wire(calls))
-    return _STRIPPED[key][1]
 
 
 class Workers:
@@ -219,8 +200,8 @@ class Workers:
                 if not queued:  # send the rest of this run of public (or hidden) cases at once
                     part = [c for c in _run_of(cases, n) if strikes[c.function] < self.limits.strikes]
                     if printed is None and case.hidden:
-                        printed = _head(log)  # what it printed from now on may hold hidden inputs
-                    child.send(_strip(part), self.limits.case_seconds)
+                        printed = log_head(log)  # what it printed from now on may hold hidden inputs
+                    child.send(stripped(part), self.limits.case_seconds)
                     queued = len(part)
                 outcome = self._next(child, case, sources)
                 queued -= 1
@@ -235,7 +216,7 @@ class Workers:
             shutil.rmtree(run, ignore_errors=True)
             if own:
                 shutil.rmtree(copy, ignore_errors=True)
-        return outcomes, _head(log) if printed is None else printed
+        return outcomes, log_head(log) if printed is None else printed
 
     def _start(
         self, exercise: str, copy: Path, run: Path, log: Path, stand_ins: bool, sources: Sources,
@@ -330,11 +311,3 @@ def _run_of(cases: list[Case], start: int) -> list[Case]:
     """``cases[start]`` and the cases right after it that are hidden (or public) like it."""
     hidden = cases[start].hidden
     return list(itertools.takewhile(lambda case: case.hidden == hidden, cases[start:]))
-
-
-def _head(log: Path, limit: int = 2000) -> str:
-    try:
-        with open(log, "rb") as handle:
-            return handle.read(limit).decode("utf-8", "replace")
-    except OSError:
-        return ""
