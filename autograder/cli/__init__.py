@@ -95,17 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("--timeout", type=float, default=600, help="seconds for the whole otter run")
     command.set_defaults(run=building.otter_grade)
 
-    command = commands.add_parser("notebooks", help="rebuild the exercise notebooks")
-    command.add_argument("--dest", type=Path, default=EXERCISE_DOCS)
-    command.set_defaults(run=building.notebooks)
-
-    command = commands.add_parser("diagrams", help="redraw the statements' diagrams (SVG)")
-    command.add_argument("--dest", type=Path, default=EXERCISE_DOCS)
-    command.set_defaults(run=building.diagrams)
-
-    command = commands.add_parser("examples", help="recompute the notebooks' Keras results")
-    command.add_argument("--dest", type=Path, default=EXERCISE_DOCS)
-    command.set_defaults(run=building.examples)
+    for name, run, words in (("notebooks", building.notebooks, "rebuild the exercise notebooks"),
+                             ("diagrams", building.diagrams, "redraw the statements' diagrams (SVG)"),
+                             ("examples", building.examples, "recompute the notebooks' Keras results")):
+        command = commands.add_parser(name, help=words)
+        command.add_argument("--dest", type=Path, default=EXERCISE_DOCS)
+        command.set_defaults(run=run)
 
     command = commands.add_parser("template", help="generate student_template/ from solutions/")
     command.add_argument("--dest", type=Path, default=TEMPLATE)
