@@ -1,7 +1,10 @@
 """The teaching notebooks and their bundled Keras examples.
 
-- every committed notebook equals a fresh build (no outputs, stable cell ids), and the
-  student template carries the current notebooks and ``example.npz`` files;
+- every committed notebook equals a fresh build from its source ``NN_name.md`` (no outputs,
+  stable cell ids), and the student template carries the current notebooks and
+  ``example.npz`` files, not the sources;
+- every source parses with jupytext, and every shared-cell marker in it is known and
+  expands; a wrong marker is an error that names it;
 - every notebook runs top to bottom against the reference solutions, once with live Keras
   and once with Keras blocked (``RNNLAB_NO_KERAS=1``: the students' path, no TensorFlow);
 - against the untouched stubs each notebook stops at its first call of the exercise's
@@ -16,6 +19,7 @@ with ``MPLBACKEND=Agg``.
 """
 
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -24,7 +28,9 @@ import pytest
 
 nbformat = pytest.importorskip("nbformat")
 
-from autograder.authoring import diagrams, notebooks  # noqa: E402
+jupytext = pytest.importorskip("jupytext")
+
+from autograder.authoring import diagrams, notebook_cells, notebooks  # noqa: E402
 from autograder.catalog import EXERCISES, folder, number  # noqa: E402
 from autograder.references import examples  # noqa: E402
 
@@ -100,6 +106,35 @@ def test_notebook_is_valid_clean_and_deterministic(exercise):
     assert notebooks.render(exercise) == notebooks.render(exercise)
 
 
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_source_parses_and_its_markers_are_known(exercise):
+    text = notebooks.source_path(exercise).read_text(encoding="utf-8")
+    assert jupytext.reads(text, fmt=notebooks.SOURCE_FORMAT).cells
+    found = []
+    for cell in notebooks.source_cells(exercise):
+        shared = notebooks.marker(exercise, cell)
+        if shared is None:
+            assert "shared:" not in cell[1], f"a marker that does not start its cell: {cell[1][:80]!r}"
+            continue
+        assert shared.name in notebook_cells.SHARED, f"unknown marker {shared.name!r}"
+        assert notebook_cells.expand(exercise, *shared), shared
+        found.append(shared.name)
+    assert found[:3] == ["intro", "setup", "helpers"] and "self-check" in found
+
+
+@pytest.mark.parametrize(("source", "error"), [
+    ("<!-- shared: setpu -->", "unknown shared cell 'setpu'"),
+    ('<!-- shared: setup title="x" -->', "unexpected keys ['title']"),
+    ("<!-- shared: setup -->\n\nsome text", "unexpected text after the marker"),
+    ("<!-- shared: diagram -->", "missing keys ['title']"),
+    ("<!-- shared: diagram title=x -->", "cannot read the marker"),
+    ("<!-- shared: pitfalls -->\n\n5. no languages", "the pitfalls marker's text must be"),
+])
+def test_a_wrong_marker_is_named(source, error):
+    with pytest.raises(ValueError, match=re.escape(error)):
+        notebook_cells.expand("embedding", *notebooks.marker("embedding", ("md", source)))
+
+
 def test_write_all_writes_the_committed_notebooks(tmp_path):
     for path in notebooks.write_all(tmp_path):
         committed = ROOT / "exercises" / path.relative_to(tmp_path)
@@ -114,6 +149,9 @@ def test_template_carries_the_current_notebook_and_example(exercise):
         assert copy.is_file() and copy.read_bytes() == source.read_bytes(), (
             f"{copy} is missing or stale: run `python -m autograder template`"
         )
+    assert not (TEMPLATE / "exercises" / folder(exercise) / f"{folder(exercise)}.md").exists(), (
+        "the student template carries the notebook's source: students get the .ipynb"
+    )
 
 
 @pytest.mark.parametrize("exercise", EXERCISES)

@@ -88,7 +88,7 @@ def render(fixtures: Path = DATA, pins: dict[str, str] | None = None) -> dict[st
         source = (SOLUTIONS / f"{exercise}.py").read_text()
         files[f"rnnlab/{exercise}.py"] = stub_source(source, exercise).encode()
         for path in sorted((EXERCISE_DOCS / folder(exercise)).iterdir()):
-            if path.is_file():
+            if path.is_file() and path.name != f"{folder(exercise)}.md":  # not the notebook's source
                 files[f"exercises/{folder(exercise)}/{path.name}"] = path.read_bytes()
         fixture = fixture_path("public", exercise, fixtures)
         files[f"tests/fixtures/{exercise}{casefile.SUFFIX}"] = fixture.read_bytes()
