@@ -65,13 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
     command.set_defaults(run=grading.isolation)
 
     command = commands.add_parser("demo", help="grade the bundled sample submissions")
-    command.set_defaults(run=building.demo)
+    command.set_defaults(run=grading.demo)
 
     command = commands.add_parser("bench", help="measure grading speed")
     command.add_argument("--runs", type=int, default=10)
     command.add_argument("--submissions", type=int, default=50)
     command.add_argument("--jobs", type=int, default=2)
-    command.set_defaults(run=building.bench)
+    command.set_defaults(run=grading.bench)
 
     command = commands.add_parser("gradescope", help="build a Gradescope autograder zip")
     command.add_argument("--out", type=Path, default=Path("dist/gradescope.zip"))

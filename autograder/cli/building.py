@@ -1,5 +1,5 @@
-"""The commands that build: the template, fixtures, notebooks, diagrams, examples, the otter and
-Gradescope packages; and the demo and the benchmark."""
+"""The commands that build: the template, fixtures, notebooks, diagrams, examples, and the otter
+and Gradescope packages."""
 
 from __future__ import annotations
 
@@ -55,20 +55,6 @@ def fixtures(args: argparse.Namespace) -> int:
     if args.dest == fixtures.DATA and "public" in suites:
         print("now run `make template` to copy the public fixtures into the template")
     return 0
-
-
-def demo(args: argparse.Namespace) -> int:
-    from autograder import demo
-
-    return demo.main()
-
-
-def bench(args: argparse.Namespace) -> int:
-    from autograder import bench
-
-    if min(args.runs, args.submissions, args.jobs) < 1:
-        raise UsageError("--runs, --submissions and --jobs must be at least 1")
-    return bench.main(args.runs, args.submissions, args.jobs)
 
 
 def gradescope(args: argparse.Namespace) -> int:

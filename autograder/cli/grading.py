@@ -1,4 +1,5 @@
-"""The grading commands: ``grade`` (one submission), ``batch`` (a folder of them), ``isolation``."""
+"""The grading commands: ``grade`` (one submission), ``batch`` (a folder of them), ``isolation``,
+``demo`` (the bundled samples) and ``bench`` (its speed)."""
 
 from __future__ import annotations
 
@@ -166,3 +167,17 @@ def isolation(args: argparse.Namespace) -> int:
         return 1
     print("kernel isolation is active")
     return 0
+
+
+def demo(args: argparse.Namespace) -> int:
+    from autograder import demo
+
+    return demo.main()
+
+
+def bench(args: argparse.Namespace) -> int:
+    from autograder import bench
+
+    if min(args.runs, args.submissions, args.jobs) < 1:
+        raise UsageError("--runs, --submissions and --jobs must be at least 1")
+    return bench.main(args.runs, args.submissions, args.jobs)
