@@ -353,6 +353,12 @@ def _settled(before: set[Path], seconds: float = 10.0) -> tuple[set[Path], list[
     return folders, processes
 
 
+def _ctrl_c_as_at_a_terminal() -> None:
+    """SIGINT's default action in the batch, as a terminal gives it: a test run started in the
+    background of a script inherits SIGINT ignored, and Python would then never see it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("how", ("SIGKILL", "SIGTERM", "SIGINT twice"))
 def test_interrupted_batch_resumes_to_the_same_gradebook(how, built, tmp_path):
     """Stopped at a random point, a batch keeps only finished grades, leaves nothing behind,
@@ -371,7 +377,7 @@ def test_interrupted_batch_resumes_to_the_same_gradebook(how, built, tmp_path):
     out = tmp_path / "resumed.csv"
     feedback = tmp_path / "resumed-feedback"
     process = subprocess.Popen(_batch(folder, out), cwd=ROOT, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True, preexec_fn=_ctrl_c_as_at_a_terminal)
     deadline = time.monotonic() + bound
     while len(list(feedback.glob("[!.]*.txt"))) < after and process.poll() is None:
         assert time.monotonic() < deadline, "the batch wrote no feedback"
