@@ -29,9 +29,12 @@ RUN_AUTOGRADER = """#!/usr/bin/env bash
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
 cd "$ROOT/source" && exec python3 -m autograder.integrations.gradescope "$ROOT"
 """
-# what only instructors run: TensorFlow, the authoring tools, otter, the demo and the benchmark
-INSTRUCTOR_ONLY = ("authoring", "references/oracle.py", "references/solve.py", "references/examples.py",
-                   "references/example_inputs.py", "integrations/otter", "demo.py", "bench.py")
+# what only instructors run: TensorFlow, the notebooks and diagrams, otter, the demo and the benchmark
+# (the template module stays: the command line imports it, so `python -m autograder grade` works there)
+INSTRUCTOR_ONLY = ("authoring/notebooks.py", "authoring/notebook_cells.py", "authoring/notebook_pitfalls.py",
+                   "authoring/diagrams.py", "authoring/variants.py", "references/oracle.py",
+                   "references/solve.py", "references/examples.py", "references/example_inputs.py",
+                   "integrations/otter", "demo.py", "bench.py")
 
 
 def build(out: Path, hidden_visibility: str = "visible", stdout_visibility: str = "visible") -> Path:
