@@ -95,9 +95,14 @@ def _setup(exercise: str) -> Cell:
         if str(ROOT) not in sys.path:
             sys.path.insert(0, str(ROOT))
 
-        # The notes' example as Keras computed it: ids, weights and outputs.
-        with np.load(ROOT / "exercises" / "{folder(exercise)}" / "example.npz") as npz:
-            EXAMPLE = {{key: npz[key] for key in npz.files}}
+
+        def example_of(name):
+            \"\"\"An exercise's example.npz: the notes' example as Keras computed it.\"\"\"
+            with np.load(ROOT / "exercises" / name / "example.npz") as npz:
+                return {{key: npz[key] for key in npz.files}}
+
+
+        EXAMPLE = example_of("{folder(exercise)}")
 
         # Keras is optional. Without it (no TensorFlow) every Keras result below is read from
         # example.npz. Setting RNNLAB_NO_KERAS=1 in the environment before Jupyter starts
