@@ -20,8 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder.authoring.template import ROOT, TEMPLATE
 from autograder.authoring.variants import make_submission
+from autograder.catalog import ROOT, TEMPLATE
 from autograder.demo import SAMPLE_MISTAKES
 from autograder.engine.grading import grade, grade_one, suites
 from autograder.engine.runner import Workers

@@ -5,6 +5,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent  # the checkout: autograder/ beside exercises/, solutions/
 EXERCISE_DOCS = ROOT / "exercises"
 SOLUTIONS = ROOT / "solutions" / "rnnlab"
+TEMPLATE = ROOT / "student_template"  # generated from the three above
 
 EXERCISES = ("one_hot", "embedding", "simple_rnn", "lstm", "bidirectional", "gru", "masking", "params",
              "backward")

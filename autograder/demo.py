@@ -9,8 +9,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from autograder.authoring.template import ROOT, TEMPLATE
 from autograder.authoring.variants import Mistake, make_submission
+from autograder.catalog import ROOT, TEMPLATE
 from autograder.engine import report
 from autograder.engine.grading import grade
 from autograder.engine.runner import Workers

@@ -14,9 +14,9 @@ from catalogue import ALTERNATIVES, DIAGNOSED, MISTAKES, NAMED
 from catalogue_report import figures, hints, located, lost_exercises, named, own_exercises
 from catalogue_unseen import LOCATED, UNSEEN
 
-from autograder.authoring.variants import SOLUTIONS, Mistake, make_submission
+from autograder.authoring.variants import Mistake, make_submission
 from autograder.casefile import Case
-from autograder.catalog import EXERCISES
+from autograder.catalog import EXERCISES, SOLUTIONS
 from autograder.engine.diagnosis import diagnose
 from autograder.engine.grading import Grade, grade, suites
 from autograder.engine.runner import Workers

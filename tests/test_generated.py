@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from autograder.authoring import template
 from autograder.casefile import input_arrays, load_cases
-from autograder.catalog import EXERCISES, POINTS, folder, number
+from autograder.catalog import EXERCISES, POINTS, SOLUTIONS, folder, number
 from autograder.references import fixtures
 from autograder.references.suites import build_suite, suite_seed
 
@@ -26,7 +26,7 @@ def test_committed_template_equals_a_fresh_generation():
 
 def test_stubs_keep_signatures_and_name_their_exercise():
     """Every marked solution becomes a NotImplementedError naming exercise and function."""
-    source = (template.SOLUTIONS / "lstm.py").read_text()
+    source = (SOLUTIONS / "lstm.py").read_text()
     stub = template.stub_source(source, "lstm")
     assert "BEGIN SOLUTION" not in stub and "np.split" not in stub
     assert 'raise NotImplementedError("Exercise 04 (lstm): implement lstm_gates")' in stub
@@ -50,7 +50,7 @@ def _template_with_solutions(tmp_path: Path) -> Path:
     """A copy of the template with the reference solutions in place of the stubs."""
     folder = tmp_path / "template"
     shutil.copytree(template.TEMPLATE, folder)
-    for path in template.SOLUTIONS.glob("*.py"):
+    for path in SOLUTIONS.glob("*.py"):
         shutil.copy(path, folder / "rnnlab" / path.name)
     return folder
 

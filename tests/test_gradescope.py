@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.authoring.template import TEMPLATE
 from autograder.authoring.variants import make_submission
+from autograder.catalog import TEMPLATE
 from autograder.integrations import gradescope
 
 

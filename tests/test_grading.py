@@ -14,9 +14,8 @@ import jsonschema
 import numpy as np
 import pytest
 
-from autograder.authoring.template import ROOT, TEMPLATE
 from autograder.authoring.variants import Mistake, make_submission
-from autograder.catalog import EXERCISES, POINTS
+from autograder.catalog import EXERCISES, POINTS, ROOT, TEMPLATE
 from autograder.engine import report
 from autograder.engine.grading import grade, suites
 from autograder.engine.outcome import Limits

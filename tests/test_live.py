@@ -6,8 +6,7 @@ import sys
 import numpy as np
 import pytest
 
-from autograder.authoring.template import ROOT
-from autograder.catalog import EXERCISES
+from autograder.catalog import EXERCISES, ROOT
 from autograder.references import fixtures
 
 pytestmark = pytest.mark.keras

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograder.authoring.variants import SOLUTIONS
 from autograder.casefile import Case, compare
+from autograder.catalog import SOLUTIONS
 from autograder.engine.localise import PARAMETERS, features, hints, separating
 
 RNG = np.random.default_rng(5)

@@ -19,9 +19,8 @@ nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 
 from autograder import cli  # noqa: E402
-from autograder.authoring.template import ROOT, TEMPLATE  # noqa: E402
 from autograder.authoring.variants import make_submission  # noqa: E402
-from autograder.catalog import EXERCISES, POINTS  # noqa: E402
+from autograder.catalog import EXERCISES, POINTS, ROOT, TEMPLATE  # noqa: E402  # noqa: E402
 from autograder.demo import SAMPLE_MISTAKES  # noqa: E402
 from autograder.engine.grading import grade_one  # noqa: E402
 from autograder.integrations import otter as otter_kit  # noqa: E402

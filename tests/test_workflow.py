@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.authoring.template import ROOT, TEMPLATE
 from autograder.authoring.variants import make_submission
+from autograder.catalog import ROOT, TEMPLATE
 
 WORKFLOW = TEMPLATE / ".github" / "workflows" / "grade.yml"
 PINNED = {"actions/checkout": "v6", "actions/setup-python": "v6", "actions/upload-artifact": "v6"}

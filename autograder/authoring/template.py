@@ -13,11 +13,18 @@ import shutil
 from pathlib import Path
 
 from autograder import casefile
-from autograder.catalog import EXERCISE_DOCS, EXERCISES, ROOT, SOLUTIONS, TITLES, folder, number, stub_message
+from autograder.catalog import (
+    EXERCISE_DOCS,
+    EXERCISES,
+    SOLUTIONS,
+    TEMPLATE,
+    TITLES,
+    folder,
+    number,
+    stub_message,
+)
 from autograder.engine import localise
 from autograder.references.fixtures import DATA, fixture_path
-
-TEMPLATE = ROOT / "student_template"
 
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 DEF = re.compile(r"^\s*def (\w+)\(")

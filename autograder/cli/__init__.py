@@ -11,8 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from autograder.authoring.template import TEMPLATE
-from autograder.catalog import EXERCISE_DOCS
+from autograder.catalog import EXERCISE_DOCS, TEMPLATE
 from autograder.cli import building, grading
 from autograder.cli.checks import Parser, UsageError
 from autograder.engine.intake import printable
